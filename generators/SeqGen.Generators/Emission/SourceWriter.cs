@@ -1,0 +1,38 @@
+using System;
+using System.Text;
+
+namespace SeqGen.Generators.Emission;
+
+/// <summary>Writes indented C# text; <see cref="Block"/> opens a brace block closed on dispose.</summary>
+internal sealed class SourceWriter
+{
+    private readonly StringBuilder _text = new();
+    private int _indent;
+
+    public SourceWriter Line(string line = "")
+    {
+        if (line.Length > 0)
+            _text.Append(' ', _indent * 4).Append(line);
+        _text.Append('\n');
+        return this;
+    }
+
+    public IDisposable Block(string header)
+    {
+        Line(header);
+        Line("{");
+        _indent++;
+        return new Closer(this);
+    }
+
+    public override string ToString() => _text.ToString();
+
+    private sealed class Closer(SourceWriter writer) : IDisposable
+    {
+        public void Dispose()
+        {
+            writer._indent--;
+            writer.Line("}");
+        }
+    }
+}
