@@ -128,7 +128,8 @@ public sealed partial class SeqGenGenerator
                 InterfaceDeclarationSyntax => "interface",
                 _ => "class",
             };
-            types.Insert(0, new ContainingType(keyword, container.Identifier.ValueText));
+            // A generic container is written again with its type parameters, or the part would declare another type.
+            types.Insert(0, new ContainingType(keyword, container.Identifier.ValueText + container.TypeParameterList));
         }
         return types.ToEquatableArray();
     }

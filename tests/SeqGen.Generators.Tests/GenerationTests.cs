@@ -48,6 +48,26 @@ public class GenerationTests
     }
 
     [Fact]
+    public void CellInsideGenericAndRecordContainers_Compiles()
+    {
+        GeneratorRun run = GeneratorHarness.Run("""
+            using SeqGen;
+            public partial class Outer<T, U>
+            {
+                public partial record struct Inner
+                {
+                    [RecurrentCell] [Gate("h' = tanh(W @ x + U @ h + b)")]
+                    private partial class Cell;
+                    public static string Describe() => Cell.ModelSummary;
+                }
+            }
+            """);
+        Assert.Empty(run.Diagnostics);
+        Assert.Empty(run.CompilationErrors);
+        Assert.Contains("partial class Outer<T, U>", Assert.Single(run.Sources));
+    }
+
+    [Fact]
     public void CellWithErrors_EmitsNoCode()
     {
         GeneratorRun run = GeneratorHarness.Run(GruSource.Replace("b_hn))", "b_hn)"));

@@ -69,8 +69,8 @@ internal sealed partial class CellAnalyzer
             _parameterOrder.Add(name);
         }
         bool isMatrix = use.Type is MatrixType;
-        if (isMatrix == asMatrix && use.Type is not ScalarType || !asMatrix && use.Type is ScalarType)
-            return use.Type;
+        if (isMatrix == asMatrix)
+            return use.Type; // a scalar or vector read as a vector, or a matrix read as a matrix
         string was = _overrides.TryGetValue(name, out ParamOverride? o) && o.Shape is not null
             ? "declared " + o.Shape
             : (isMatrix ? "a matrix" : "a vector") + " in equation " + Ordinal(use.Equation);

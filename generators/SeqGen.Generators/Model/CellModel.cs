@@ -24,7 +24,7 @@ internal sealed record CellModel(
             if (Namespace is not null)
                 name.Append(Namespace).Append('.');
             foreach (ContainingType type in ContainingTypes)
-                name.Append(type.Name).Append('.');
+                name.Append(type.Name.Replace('<', '{').Replace('>', '}').Replace(" ", "")).Append('.');
             return name.Append(Name).Append(".g.cs").ToString();
         }
     }
