@@ -168,6 +168,27 @@ public class AnalysisTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void IntegerSizes_AndScaledShapes()
+    {
+        var cell = (Cells.Recurrent("h' = tanh(W @ [x; x] + U @ h)") with { Sizes = "x: 5, h: 7" })
+            .WithParams(new ParamDeclaration("U", null, "7, 7", true));
+        CellSpec spec = Cells.Check(cell);
+        Assert.Equal("matrix[7x10]", spec.ShapeOf("W"));
+        Assert.Empty(spec.SizeSymbols);
+    }
+
+    [Fact]
+    public void RecursiveCell_ReadsTheNewStateAfterItsDefinition_AndPerNodeInputs()
+    {
+        var cell = Cells.Recursive(3, "c' = tanh(W @ x + U @ [h[0]; h[1]; h[2]])", "h' = o * tanh(c')", "o = sigmoid(V @ x)") with { Inputs = "x" };
+        Assert.Contains("SEQ007", Cells.ProblemIds(cell));
+        var ordered = cell with { Equations = new Helpers.EquatableArray<string>(new[] { "o = sigmoid(V @ x)", "c' = tanh(W @ x + U @ [h[0]; h[1]; h[2]] + c[0])", "h' = o * tanh(c')" }) };
+        CellSpec spec = Cells.Check(ordered);
+        Assert.Equal("matrix[Hx3*H]", spec.ShapeOf("U"));
+        Assert.Equal(new[] { "c", "h" }, spec.States.Select(s => s.Name));
+    }
+
+    [Fact]
     public void Output_PicksTheNamedState()
     {
         var cell = Cells.Recurrent(Cells.LstmEquations) with { Output = "c" };

@@ -152,6 +152,14 @@ public class DiagnosticTests
         Verify("""[RecurrentCell(Inputs = "x, {|SEQ019:3|}")] [Gate("h' = tanh(W @ x)")]""");
 
     [Fact]
+    public void SEQ019_InputListedTwice() =>
+        Verify("""[RecurrentCell(Inputs = "x, {|SEQ019:x|}")] [Gate("h' = tanh(W @ x)")]""");
+
+    [Fact]
+    public void SEQ026_ArityTooLarge() =>
+        Verify("""[RecursiveCell(Arity = {|SEQ026:1000|})] [Gate("h' = tanh(W @ h[0])")]""");
+
+    [Fact]
     public void SEQ020_ClassNotPartial() =>
         new Markup("""
             using SeqGen;

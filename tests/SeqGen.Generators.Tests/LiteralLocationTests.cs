@@ -12,6 +12,22 @@ public class LiteralLocationTests
             """).Verify();
 
     [Fact]
+    public void EscapedCharacter_IsUnderlinedWithItsWholeEscape() =>
+        new Markup("""
+            using SeqGen;
+            [RecurrentCell] [Gate("h' = tanh(W @ x) {|SEQ001:\"|}")]
+            public partial class C;
+            """).Verify();
+
+    [Fact]
+    public void VerbatimDoubledQuote_IsOneCharacter() =>
+        new Markup("""
+            using SeqGen;
+            [RecurrentCell] [Gate(@"h' = tanh(W @ x) {|SEQ001:""|}")]
+            public partial class C;
+            """).Verify();
+
+    [Fact]
     public void VerbatimLiteralAcrossLines() =>
         new Markup("""
             using SeqGen;

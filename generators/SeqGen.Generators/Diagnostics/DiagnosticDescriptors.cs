@@ -114,7 +114,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor ClassIsGeneric = new(
         "SEQ021", "Cell class is generic",
-        "Cell class '{0}' must not be generic; the element type is chosen per call",
+        "Cell class '{0}' must not be generic",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
     public static readonly DiagnosticDescriptor ContainingTypeNotPartial = new(
