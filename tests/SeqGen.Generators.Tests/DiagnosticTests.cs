@@ -40,6 +40,10 @@ public class DiagnosticTests
         Verify("""[RecurrentCell(Inputs = "")] [Gate("h' = tanh(U @ h + {|SEQ004:W @ 2|})")]""");
 
     [Fact]
+    public void SEQ004_TheReadmeExample_SameMatrixWithAnotherInput() =>
+        Verify("""[RecurrentCell] [Gate("z = sigmoid(W_z @ x + U_z @ h + b_z)")] [Gate("h' = z * h + {|SEQ004:U_z @ x|}")]""");
+
+    [Fact]
     public void SEQ005_ConcatenationOfScalar() =>
         Verify("""[RecurrentCell] [Gate("h' = tanh(W @ [x; {|SEQ005:2|}])")]""");
 
