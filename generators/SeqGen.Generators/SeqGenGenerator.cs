@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using SeqGen.Generators.Diagnostics;
@@ -66,7 +65,4 @@ public sealed partial class SeqGenGenerator : IIncrementalGenerator
         });
     }
 
-    /// <summary>Exposed for tests: every descriptor the generator can report.</summary>
-    internal static ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics =>
-        ImmutableArray.CreateRange(DiagnosticDescriptors.All);
 }

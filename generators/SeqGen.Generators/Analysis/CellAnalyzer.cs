@@ -157,7 +157,7 @@ internal sealed partial class CellAnalyzer
             return;
         bool isState = tokens[1].Kind == TokenKind.Prime;
         if (!_definitions.ContainsKey(tokens[0].Text))
-            _definitions[tokens[0].Text] = new Definition(isState, equation, tokens[0].Range, Broken: true);
+            _definitions[tokens[0].Text] = new Definition(isState, equation, Broken: true);
     }
 
     private void CollectDefinitions(Equation?[] equations)
@@ -178,7 +178,7 @@ internal sealed partial class CellAnalyzer
                     "by equation " + Ordinal(first.Equation));
                 continue;
             }
-            _definitions[name] = new Definition(equation.IsNewState, i, equation.TargetRange, Broken: false);
+            _definitions[name] = new Definition(equation.IsNewState, i, Broken: false);
         }
         foreach (var pair in _definitions)
         {
@@ -273,5 +273,5 @@ internal sealed partial class CellAnalyzer
         return names.Count == 0 ? "none" : string.Join(", ", names);
     }
 
-    private sealed record Definition(bool IsState, int Equation, TextRange TargetRange, bool Broken);
+    private sealed record Definition(bool IsState, int Equation, bool Broken);
 }
