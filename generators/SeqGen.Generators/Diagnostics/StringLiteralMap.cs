@@ -129,7 +129,7 @@ internal sealed class StringLiteralMap
                 case 'u':
                 case 'U':
                 {
-                    int maxDigits = kind == 'x' ? 4 : kind == 'u' ? 4 : 8;
+                    int maxDigits = kind == 'U' ? 8 : 4;
                     int digitsStart = i;
                     while (i < text.Length - 1 && i - digitsStart < maxDigits && System.Uri.IsHexDigit(text[i]))
                         i++;
