@@ -81,7 +81,7 @@ public sealed partial class SeqGenGenerator
         }
         CellModel? model = hasErrors || analysis.Spec is null
             ? null
-            : new CellModel(Namespace(type), type.Name, ContainingTypes(syntax), analysis.Spec);
+            : new CellModel(Namespace(type), type.Name, AccessibilityOf(type), ContainingTypes(syntax), analysis.Spec);
         return new CellResult(model, diagnostics.ToEquatableArray());
     }
 
@@ -111,6 +111,17 @@ public sealed partial class SeqGenGenerator
             }
         }
     }
+
+    // The generic implementation must be as accessible as the class that derives from it.
+    private static string AccessibilityOf(INamedTypeSymbol type) => type.DeclaredAccessibility switch
+    {
+        Accessibility.Public => "public",
+        Accessibility.Protected => "protected",
+        Accessibility.ProtectedOrInternal => "protected internal",
+        Accessibility.ProtectedAndInternal => "private protected",
+        Accessibility.Private => "private",
+        _ => "internal",
+    };
 
     private static string? Namespace(INamedTypeSymbol type) =>
         type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null;

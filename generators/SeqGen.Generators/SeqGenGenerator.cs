@@ -51,7 +51,7 @@ public sealed partial class SeqGenGenerator : IIncrementalGenerator
             .Select(static (result, _) => result.Model!)
             .WithTrackingName(TrackingNames.Models);
         context.RegisterSourceOutput(models, static (output, model) =>
-            output.AddSource(model.HintName, SummaryEmitter.Emit(model)));
+            output.AddSource(model.HintName, Emission.CellEmitter.Emit(model)));
 
         // Diagnostics carry locations and so change with every edit of their file: their own
         // branch keeps them from invalidating the models.

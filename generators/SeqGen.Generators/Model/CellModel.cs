@@ -12,6 +12,7 @@ internal sealed record ContainingType(string Keyword, string Name);
 internal sealed record CellModel(
     string? Namespace,
     string Name,
+    string Accessibility,
     EquatableArray<ContainingType> ContainingTypes,
     CellSpec Spec)
 {

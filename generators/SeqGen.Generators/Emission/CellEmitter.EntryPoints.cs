@@ -1,0 +1,112 @@
+using SeqGen.Generators.Model;
+
+namespace SeqGen.Generators.Emission;
+
+internal sealed partial class CellEmitter
+{
+    private const string AddTo = "global::SeqGen.Numerics.Gemm.AddScaled<T>";
+
+    private void EmitRecurrentEntryPoints()
+    {
+        using (_w.Block("public override void Forward(global::SeqGen.Model.SequenceWorkspace<T> workspace, int steps)"))
+        {
+            _w.Line("CheckWorkspace(workspace, steps);");
+            _w.Line("var ws = (Workspace)workspace;");
+            _w.Line("int B = ws.Batch;");
+            _w.Line("T[] P = Parameters;");
+            _w.Line("// Values before step 0 (the initial state, for every lag) fill the lead of each state's history.");
+            for (int s = 0; s < _spec.States.Count; s++)
+            {
+                string length = CodeText.Size(_spec.States[s].Size);
+                _w.Line($"for (int k = 0; k < {Lead(s)}; k++) {Array}.Copy(ws.Init{s}, 0, ws.S{s}, k * B * {length}, B * {length});");
+            }
+            _steps.EmitHoistedProducts(_w, "steps * B");
+            _w.Line("for (int t = 0; t < steps; t++)");
+            _w.Line("    ForwardStep(ws, t, B);");
+            for (int s = 0; s < _spec.States.Count; s++)
+            {
+                string length = CodeText.Size(_spec.States[s].Size);
+                _w.Line($"{Array}.Copy(ws.S{s}, (steps - 1 + {Lead(s)}) * B * {length}, ws.Final{s}, 0, B * {length});");
+            }
+        }
+        _w.Line();
+        using (_w.Block("public override void Backward(global::SeqGen.Model.SequenceWorkspace<T> workspace, int steps)"))
+        {
+            _w.Line("CheckWorkspace(workspace, steps);");
+            _w.Line("var ws = (Workspace)workspace;");
+            _w.Line("int B = ws.Batch;");
+            _w.Line("T[] P = Parameters;");
+            _w.Line("T[] Gr = Gradients;");
+            for (int i = 0; i < _spec.Inputs.Count; i++)
+                _w.Line($"{Array}.Clear(ws.dIn{i}, 0, steps * B * {CodeText.Size(_spec.Inputs[i].Size)});");
+            foreach (ProductGroup group in _plan.Groups)
+                _w.Line($"{Array}.Clear(ws.dG{group.Index}, 0, steps * B * {CodeText.Size(group.TotalRows)});");
+            int output = _plan.StateIndex(_spec.Output);
+            for (int s = 0; s < _spec.States.Count; s++)
+            {
+                string length = CodeText.Size(_spec.States[s].Size);
+                _w.Line($"{Array}.Clear(ws.dS{s});");
+                _w.Line($"{AddTo}(ws.dS{s}.AsSpan((steps - 1 + {Lead(s)}) * B * {length}, B * {length}), T.One, ws.dFinal{s});");
+                if (s == output)
+                    _w.Line($"{AddTo}(ws.dS{s}.AsSpan({Lead(s)} * B * {length}, steps * B * {length}), T.One, ws.dOut.AsSpan(0, steps * B * {length}));");
+            }
+            using (_w.Block("for (int t = steps - 1; t >= 0; t--)"))
+            {
+                EmitClearStepGradients();
+                _w.Line("BackwardStep(ws, t, B);");
+            }
+            _steps.EmitGradientProducts(_w, "steps * B");
+            _w.Line("// Every read before step 0 was a read of the initial state.");
+            for (int s = 0; s < _spec.States.Count; s++)
+            {
+                string length = CodeText.Size(_spec.States[s].Size);
+                _w.Line($"{Array}.Copy(ws.dS{s}, 0, ws.dInit{s}, 0, B * {length});");
+                _w.Line($"for (int k = 1; k < {Lead(s)}; k++) {AddTo}(ws.dInit{s}, T.One, ws.dS{s}.AsSpan(k * B * {length}, B * {length}));");
+            }
+        }
+    }
+
+    private void EmitClearStepGradients()
+    {
+        for (int e = 0; e < _plan.Intermediates.Count; e++)
+            _w.Line($"{Array}.Clear(ws.dE{e}, 0, B * {CodeText.Size(_plan.Intermediates[e].Length)});");
+        for (int x = 0; x < _plan.Temps.Count; x++)
+            _w.Line($"{Array}.Clear(ws.dX{x}, 0, B * {CodeText.Size(_plan.Temps[x].Length)});");
+    }
+
+    private void EmitRecursiveEntryPoints()
+    {
+        using (_w.Block("public override void Forward(global::SeqGen.Model.NodeWorkspace<T> workspace, int nodes)"))
+        {
+            _w.Line("CheckWorkspace(workspace, nodes);");
+            _w.Line("var ws = (Workspace)workspace;");
+            _w.Line("int B = nodes;");
+            _w.Line("T[] P = Parameters;");
+            _steps.EmitHoistedProducts(_w, "B");
+            _w.Line("ForwardStep(ws, 0, B);");
+        }
+        _w.Line();
+        using (_w.Block("public override void Backward(global::SeqGen.Model.NodeWorkspace<T> workspace, int nodes)"))
+        {
+            _w.Line("CheckWorkspace(workspace, nodes);");
+            _w.Line("var ws = (Workspace)workspace;");
+            _w.Line("int B = nodes;");
+            _w.Line("T[] P = Parameters;");
+            _w.Line("T[] Gr = Gradients;");
+            for (int i = 0; i < _spec.Inputs.Count; i++)
+                _w.Line($"{Array}.Clear(ws.dIn{i}, 0, B * {CodeText.Size(_spec.Inputs[i].Size)});");
+            foreach (ProductGroup group in _plan.Groups)
+                _w.Line($"{Array}.Clear(ws.dG{group.Index}, 0, B * {CodeText.Size(group.TotalRows)});");
+            for (int s = 0; s < _spec.States.Count; s++)
+            {
+                string length = CodeText.Size(_spec.States[s].Size);
+                _w.Line($"{Array}.Copy(ws.UserdN{s}, ws.dN{s}, B * {length});");
+                for (int k = 0; k < _spec.Arity; k++)
+                    _w.Line($"{Array}.Clear(ws.dC{s}_{k}, 0, B * {length});");
+            }
+            EmitClearStepGradients();
+            _w.Line("BackwardStep(ws, 0, B);");
+            _steps.EmitGradientProducts(_w, "B");
+        }
+    }
+}

@@ -1,0 +1,359 @@
+using System.Collections.Generic;
+using SeqGen.Generators.Language;
+using SeqGen.Generators.Model;
+
+namespace SeqGen.Generators.Emission;
+
+/// <summary>
+/// Emits one fused elementwise loop (forward) or its adjoint (backward): a <c>Vector&lt;T&gt;</c>
+/// body and a scalar tail with the same text, over every row of the batch. Backward recomputes
+/// inside the loop the few values the derivatives need, instead of storing them on the tape.
+/// </summary>
+internal sealed class ElementwiseEmitter
+{
+    private readonly SourceAddress _address;
+    private readonly ElementwiseOperation _operation;
+    private readonly List<ElementNode> _nodes = new();
+    private readonly List<int[]> _children = new();
+    private readonly HashSet<string> _frozen;
+
+    public ElementwiseEmitter(SourceAddress address, ElementwiseOperation operation, HashSet<string> frozenParameters)
+    {
+        _address = address;
+        _operation = operation;
+        _frozen = frozenParameters;
+        Number(operation.Tree);
+    }
+
+    private int Root => _nodes.Count - 1;
+
+    // Post-order numbering: children before parents, the root last.
+    private int Number(ElementNode node)
+    {
+        int[] children = node switch
+        {
+            UnaryNode unary => new[] { Number(unary.Operand) },
+            BinaryNode binary => new[] { Number(binary.Left), Number(binary.Right) },
+            _ => System.Array.Empty<int>(),
+        };
+        _nodes.Add(node);
+        _children.Add(children);
+        return _nodes.Count - 1;
+    }
+
+    private static bool IsBroadcast(ElementNode node) => node is LeafNode { Source.IsScalar: true };
+
+    private string Value(int id, bool vector) => _nodes[id] switch
+    {
+        ConstantNode => (vector ? "vc" : "c") + CodeText.Int(id),
+        LeafNode leaf when leaf.Source.IsScalar => (vector ? "vs" : "s") + CodeText.Int(id),
+        _ => "v" + CodeText.Int(id),
+    };
+
+    private string One(bool vector) => vector ? "vOne" : "sOne";
+
+    private string Expression(int id, bool vector)
+    {
+        int[] c = _children[id];
+        switch (_nodes[id])
+        {
+            case UnaryNode { Function: null }:
+                return $"-{Value(c[0], vector)}";
+            case UnaryNode { Function: Function.Identity }:
+                return Value(c[0], vector);
+            case UnaryNode unary:
+                return $"{CodeText.VectorMath}.{FunctionMethod(unary.Function!.Value)}({Value(c[0], vector)})";
+            case BinaryNode binary:
+                return $"{Value(c[0], vector)} {binary.Operator.Symbol()} {Value(c[1], vector)}";
+            default:
+                throw new System.InvalidOperationException("Leaves and constants have no expression.");
+        }
+    }
+
+    private static string FunctionMethod(Function function) => function switch
+    {
+        Function.Sigmoid => "Sigmoid",
+        Function.Tanh => "Tanh",
+        Function.Relu => "Relu",
+        Function.Softplus => "Softplus",
+        Function.Exp => "Exp",
+        Function.Log => "Log",
+        _ => throw new System.InvalidOperationException(function + " is not elementwise."),
+    };
+
+    private string Load(int id, bool vector)
+    {
+        var leaf = (LeafNode)_nodes[id];
+        string array = leaf.Source.Kind == SourceKind.Parameter ? SourceAddress.ParameterArray(false) : _address.Array(leaf.Source, false);
+        string index = $"r{CodeText.Int(id)} + j";
+        return vector ? $"new {CodeText.Vector}({array}, {index})" : $"{array}[{index}]";
+    }
+
+    private void DeclareConstants(SourceWriter writer, bool backward)
+    {
+        if (backward && UsesOne())
+        {
+            writer.Line($"T sOne = T.One;");
+            writer.Line($"var vOne = {CodeText.Vector}.One;");
+        }
+        for (int id = 0; id < _nodes.Count; id++)
+        {
+            if (_nodes[id] is ConstantNode constant)
+            {
+                writer.Line($"T c{CodeText.Int(id)} = T.CreateTruncating({CodeText.Double(constant.Value)});");
+                writer.Line($"var vc{CodeText.Int(id)} = new {CodeText.Vector}(c{CodeText.Int(id)});");
+            }
+        }
+    }
+
+    // Per row: where each leaf's row starts, and broadcast values.
+    private void DeclareLeaves(SourceWriter writer, bool withGradients)
+    {
+        for (int id = 0; id < _nodes.Count; id++)
+        {
+            if (_nodes[id] is not LeafNode leaf)
+                continue;
+            Source source = leaf.Source;
+            string n = CodeText.Int(id);
+            if (source.IsScalar)
+            {
+                string array = source.Kind == SourceKind.Parameter ? SourceAddress.ParameterArray(false) : _address.Array(source, false);
+                writer.Line($"T s{n} = {array}[{_address.RowStart(source, false)}];");
+                writer.Line($"var vs{n} = new {CodeText.Vector}(s{n});");
+                if (withGradients && NeedsGradient(id))
+                {
+                    writer.Line($"var a{n} = {CodeText.Vector}.Zero;");
+                    writer.Line($"T at{n} = T.Zero;");
+                }
+                continue;
+            }
+            writer.Line($"int r{n} = {_address.TargetStart(source, false)};");
+            if (withGradients && NeedsGradient(id))
+                writer.Line($"int q{n} = {_address.TargetStart(source, true)};");
+        }
+    }
+
+    private bool UsesOne()
+    {
+        for (int id = 0; id < _nodes.Count; id++)
+        {
+            if (_nodes[id] is UnaryNode { Function: Function.Sigmoid or Function.Tanh } && NeedsGradient(_children[id][0]))
+                return true;
+        }
+        return false;
+    }
+
+    private bool NeedsGradient(int id) => _nodes[id] switch
+    {
+        ConstantNode => false,
+        LeafNode leaf => !(leaf.Source.Kind == SourceKind.Parameter && _frozen.Contains(leaf.Source.Name)),
+        _ => System.Array.Exists(_children[id], NeedsGradient),
+    };
+
+    public void EmitForward(SourceWriter writer)
+    {
+        Source target = _operation.Target;
+        string targetArray = _address.Array(target, false);
+        using (writer.Block(""))
+        {
+            writer.Line($"int n = {CodeText.Size(_operation.Length)};");
+            DeclareConstants(writer, backward: false);
+            using (writer.Block("for (int b = 0; b < B; b++)"))
+            {
+                writer.Line($"int o = {_address.TargetStart(target, false)};");
+                DeclareLeaves(writer, withGradients: false);
+                writer.Line("int j = 0;");
+                foreach (bool vector in new[] { true, false })
+                {
+                    string loop = vector
+                        ? $"for (; j <= n - {CodeText.Vector}.Count; j += {CodeText.Vector}.Count)"
+                        : "for (; j < n; j++)";
+                    using (writer.Block(loop))
+                    {
+                        EmitValues(writer, vector, all: true);
+                        writer.Line(vector
+                            ? $"{Value(Root, true)}.CopyTo({targetArray}, o + j);"
+                            : $"{targetArray}[o + j] = {Value(Root, false)};");
+                    }
+                }
+            }
+        }
+    }
+
+    private void EmitValues(SourceWriter writer, bool vector, bool all, HashSet<int>? needed = null)
+    {
+        for (int id = 0; id < _nodes.Count; id++)
+        {
+            if (!all && !needed!.Contains(id))
+                continue;
+            string name = Value(id, vector);
+            switch (_nodes[id])
+            {
+                case ConstantNode:
+                    continue;
+                case LeafNode leaf when leaf.Source.IsScalar:
+                    continue;
+                case LeafNode:
+                    writer.Line($"var {name} = {Load(id, vector)};");
+                    break;
+                default:
+                    writer.Line($"var {name} = {Expression(id, vector)};");
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Emits the adjoint loop; nothing when no leaf of the tree takes a gradient.</summary>
+    public void EmitBackward(SourceWriter writer)
+    {
+        if (!NeedsGradient(Root))
+            return;
+        HashSet<int> needed = ValuesNeededByDerivatives();
+        Source target = _operation.Target;
+        using (writer.Block(""))
+        {
+            writer.Line($"int n = {CodeText.Size(_operation.Length)};");
+            DeclareConstants(writer, backward: true);
+            using (writer.Block("for (int b = 0; b < B; b++)"))
+            {
+                writer.Line($"int o = {_address.TargetStart(target, true)};");
+                DeclareLeaves(writer, withGradients: true);
+                writer.Line("int j = 0;");
+                foreach (bool vector in new[] { true, false })
+                {
+                    string loop = vector
+                        ? $"for (; j <= n - {CodeText.Vector}.Count; j += {CodeText.Vector}.Count)"
+                        : "for (; j < n; j++)";
+                    using (writer.Block(loop))
+                    {
+                        EmitValues(writer, vector, all: false, needed);
+                        string targetGradient = _address.Array(target, true);
+                        writer.Line(vector
+                            ? $"var d{CodeText.Int(Root)} = new {CodeText.Vector}({targetGradient}, o + j);"
+                            : $"var d{CodeText.Int(Root)} = {targetGradient}[o + j];");
+                        for (int id = Root; id >= 0; id--)
+                        {
+                            if (NeedsGradient(id))
+                                EmitAdjoint(writer, id, vector);
+                        }
+                    }
+                }
+                // Broadcast leaves received a gradient per element; their own is the sum.
+                for (int id = 0; id < _nodes.Count; id++)
+                {
+                    if (IsBroadcast(_nodes[id]) && NeedsGradient(id))
+                    {
+                        Source source = ((LeafNode)_nodes[id]).Source;
+                        string array = source.Kind == SourceKind.Parameter ? SourceAddress.ParameterArray(true) : _address.Array(source, true);
+                        string n = CodeText.Int(id);
+                        writer.Line($"{array}[{_address.RowStart(source, true)}] += global::System.Numerics.Vector.Sum(a{n}) + at{n};");
+                    }
+                }
+            }
+        }
+    }
+
+    // Values that derivatives read, and everything those values are computed from.
+    private HashSet<int> ValuesNeededByDerivatives()
+    {
+        var needed = new HashSet<int>();
+        void Need(int id)
+        {
+            if (!needed.Add(id))
+                return;
+            foreach (int child in _children[id])
+                Need(child);
+        }
+        for (int id = 0; id < _nodes.Count; id++)
+        {
+            if (!NeedsGradient(id))
+                continue;
+            int[] c = _children[id];
+            switch (_nodes[id])
+            {
+                case BinaryNode { Operator: BinaryOperator.Multiply or BinaryOperator.Divide }:
+                    Need(c[0]);
+                    Need(c[1]);
+                    break;
+                case UnaryNode { Function: Function.Sigmoid or Function.Tanh or Function.Exp }:
+                    Need(id);
+                    break;
+                case UnaryNode { Function: Function.Relu or Function.Softplus or Function.Log }:
+                    Need(c[0]);
+                    break;
+            }
+        }
+        return needed;
+    }
+
+    // Gives each child of node id its gradient, from the node's own gradient d{id}.
+    private void EmitAdjoint(SourceWriter writer, int id, bool vector)
+    {
+        string d = "d" + CodeText.Int(id);
+        int[] c = _children[id];
+        string D(int child) => "d" + CodeText.Int(child);
+        string V(int node) => Value(node, vector);
+        string one = One(vector);
+        void Give(int child, string expression)
+        {
+            if (NeedsGradient(child))
+                writer.Line($"var {D(child)} = {expression};");
+        }
+        switch (_nodes[id])
+        {
+            case LeafNode leaf:
+                EmitLeafGradient(writer, id, leaf.Source, d, vector);
+                break;
+            case UnaryNode { Function: null }:
+                Give(c[0], $"-{d}");
+                break;
+            case UnaryNode { Function: var function }:
+                Give(c[0], function switch
+                {
+                    Function.Sigmoid => $"{d} * {V(id)} * ({one} - {V(id)})",
+                    Function.Tanh => $"{d} * ({one} - {V(id)} * {V(id)})",
+                    Function.Relu => $"{CodeText.VectorMath}.PassWherePositive({V(c[0])}, {d})",
+                    Function.Softplus => $"{d} * {CodeText.VectorMath}.Sigmoid({V(c[0])})",
+                    Function.Exp => $"{d} * {V(id)}",
+                    Function.Log => $"{d} / {V(c[0])}",
+                    _ => d,
+                });
+                break;
+            case BinaryNode binary:
+                switch (binary.Operator)
+                {
+                    case BinaryOperator.Add:
+                        Give(c[0], d);
+                        Give(c[1], d);
+                        break;
+                    case BinaryOperator.Subtract:
+                        Give(c[0], d);
+                        Give(c[1], $"-{d}");
+                        break;
+                    case BinaryOperator.Multiply:
+                        Give(c[0], $"{d} * {V(c[1])}");
+                        Give(c[1], $"{d} * {V(c[0])}");
+                        break;
+                    default:
+                        Give(c[0], $"{d} / {V(c[1])}");
+                        Give(c[1], $"-{d} * {V(c[0])} / ({V(c[1])} * {V(c[1])})");
+                        break;
+                }
+                break;
+        }
+    }
+
+    private void EmitLeafGradient(SourceWriter writer, int id, Source source, string d, bool vector)
+    {
+        string n = CodeText.Int(id);
+        if (source.IsScalar)
+        {
+            writer.Line(vector ? $"a{n} += {d};" : $"at{n} += {d};");
+            return;
+        }
+        string array = source.Kind == SourceKind.Parameter ? SourceAddress.ParameterArray(true) : _address.Array(source, true);
+        writer.Line(vector
+            ? $"{CodeText.VectorMath}.AddTo({array}, q{n} + j, {d});"
+            : $"{array}[q{n} + j] += {d};");
+    }
+}

@@ -1,0 +1,95 @@
+using System;
+using System.Numerics;
+
+namespace SeqGen.Model;
+
+/// <summary>
+/// Every buffer of a forward and backward pass over a batch of sequences, allocated once.
+/// Inputs and output are laid out [T, B, size]; states [B, size].
+/// </summary>
+public abstract class SequenceWorkspace<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly T[][] _inputs, _inputGradients, _initialStates, _initialStateGradients, _finalStates, _finalStateGradients;
+    private readonly T[] _outputGradient;
+    private readonly int[] _inputSizes, _stateSizes;
+    private readonly int _outputSize;
+
+    protected SequenceWorkspace(object owner, int capacity, int batch, int[] inputSizes, int[] stateSizes, int outputState)
+    {
+        if (capacity < 1)
+            throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "A workspace holds at least one step.");
+        if (batch < 1)
+            throw new ArgumentOutOfRangeException(nameof(batch), batch, "A batch holds at least one sequence.");
+        Owner = owner;
+        Capacity = capacity;
+        Batch = batch;
+        _inputSizes = inputSizes;
+        _stateSizes = stateSizes;
+        _inputs = Allocate(inputSizes, capacity * batch);
+        _inputGradients = Allocate(inputSizes, capacity * batch);
+        _initialStates = Allocate(stateSizes, batch);
+        _initialStateGradients = Allocate(stateSizes, batch);
+        _finalStates = Allocate(stateSizes, batch);
+        _finalStateGradients = Allocate(stateSizes, batch);
+        _outputSize = stateSizes[outputState];
+        _outputGradient = new T[capacity * batch * _outputSize];
+    }
+
+    /// <summary>The cell that made this workspace.</summary>
+    public object Owner { get; }
+
+    /// <summary>Most steps a pass may take.</summary>
+    public int Capacity { get; }
+
+    public int Batch { get; }
+
+    /// <summary>Input <paramref name="input"/> for all steps, [T, B, size]; fill the first steps·B·size elements.</summary>
+    public Span<T> Input(int input) => _inputs[input];
+
+    /// <summary>Gradient w.r.t. input <paramref name="input"/>, [T, B, size], written by backward.</summary>
+    public Span<T> InputGradient(int input) => _inputGradients[input];
+
+    /// <summary>Initial value of state <paramref name="state"/>, [B, size]; zero unless set.</summary>
+    public Span<T> InitialState(int state) => _initialStates[state];
+
+    /// <summary>Gradient w.r.t. the initial state, written by backward.</summary>
+    public Span<T> InitialStateGradient(int state) => _initialStateGradients[state];
+
+    /// <summary>Value of state <paramref name="state"/> after the last step of the forward pass.</summary>
+    public Span<T> FinalState(int state) => _finalStates[state];
+
+    /// <summary>Gradient of the loss w.r.t. the final state; read by backward. Zero unless set.</summary>
+    public Span<T> FinalStateGradient(int state) => _finalStateGradients[state];
+
+    /// <summary>The output state at every step of the last forward pass, [steps, B, size].</summary>
+    public abstract Span<T> Output(int steps);
+
+    /// <summary>Gradient of the loss w.r.t. the output at every step, [T, B, size]; read by backward.</summary>
+    public Span<T> OutputGradient(int steps) => _outputGradient.AsSpan(0, steps * Batch * _outputSize);
+
+    public int InputSize(int input) => _inputSizes[input];
+
+    public int StateSize(int state) => _stateSizes[state];
+
+    protected T[] InputArray(int input) => _inputs[input];
+
+    protected T[] InputGradientArray(int input) => _inputGradients[input];
+
+    protected T[] InitialStateArray(int state) => _initialStates[state];
+
+    protected T[] InitialStateGradientArray(int state) => _initialStateGradients[state];
+
+    protected T[] FinalStateArray(int state) => _finalStates[state];
+
+    protected T[] FinalStateGradientArray(int state) => _finalStateGradients[state];
+
+    protected T[] OutputGradientArray => _outputGradient;
+
+    private static T[][] Allocate(int[] sizes, int rows)
+    {
+        var arrays = new T[sizes.Length][];
+        for (int i = 0; i < sizes.Length; i++)
+            arrays[i] = new T[rows * sizes[i]];
+        return arrays;
+    }
+}

@@ -1,0 +1,135 @@
+using System;
+using System.Numerics;
+
+namespace SeqGen.Numerics;
+
+/// <summary>
+/// The one matrix-product entry point of generated code: C = op(A)·op(B), or C += op(A)·op(B),
+/// on row-major matrices with leading dimensions. op is the identity or the transpose.
+/// </summary>
+/// <remarks>
+/// This is the straightforward vectorised form (axpy rows or dot products, <see cref="Vector{T}"/>
+/// with a scalar tail). Packing, cache blocking and threads are the sequence engine's work.
+/// </remarks>
+public static class Gemm
+{
+    /// <param name="transposeA">A is stored [k × m] and read transposed.</param>
+    /// <param name="transposeB">B is stored [n × k] and read transposed.</param>
+    /// <param name="m">Rows of C.</param>
+    /// <param name="n">Columns of C.</param>
+    /// <param name="k">The inner size.</param>
+    /// <param name="a">A's elements; row stride <paramref name="lda"/>.</param>
+    /// <param name="lda">Row stride of A as stored.</param>
+    /// <param name="b">B's elements; row stride <paramref name="ldb"/>.</param>
+    /// <param name="ldb">Row stride of B as stored.</param>
+    /// <param name="c">C's elements; row stride <paramref name="ldc"/>.</param>
+    /// <param name="ldc">Row stride of C.</param>
+    /// <param name="accumulate">Add to C instead of overwriting it.</param>
+    public static void Compute<T>(
+        bool transposeA, bool transposeB, int m, int n, int k,
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckArguments(transposeA, transposeB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        if (m == 0 || n == 0)
+            return;
+        if (!accumulate)
+        {
+            for (int i = 0; i < m; i++)
+                c.Slice(i * ldc, n).Clear();
+        }
+        if (k == 0)
+            return;
+        if (transposeB && !transposeA)
+        {
+            // C[i, j] = dot(A row i, B row j): both rows are contiguous.
+            for (int i = 0; i < m; i++)
+            {
+                ReadOnlySpan<T> aRow = a.Slice(i * lda, k);
+                Span<T> cRow = c.Slice(i * ldc, n);
+                for (int j = 0; j < n; j++)
+                    cRow[j] += Dot(aRow, b.Slice(j * ldb, k));
+            }
+            return;
+        }
+        if (!transposeB)
+        {
+            // C row i += A(i, p) · B row p: an axpy over contiguous rows.
+            for (int i = 0; i < m; i++)
+            {
+                Span<T> cRow = c.Slice(i * ldc, n);
+                for (int p = 0; p < k; p++)
+                {
+                    T scale = transposeA ? a[p * lda + i] : a[i * lda + p];
+                    if (scale != T.Zero)
+                        AddScaled(cRow, scale, b.Slice(p * ldb, n));
+                }
+            }
+            return;
+        }
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                T sum = T.Zero;
+                for (int p = 0; p < k; p++)
+                    sum += a[p * lda + i] * b[j * ldb + p];
+                c[i * ldc + j] += sum;
+            }
+        }
+    }
+
+    /// <summary>Sum of x[i] · y[i].</summary>
+    public static T Dot<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0;
+        T sum = T.Zero;
+        if (Vector.IsHardwareAccelerated && x.Length >= Vector<T>.Count)
+        {
+            var acc = Vector<T>.Zero;
+            for (; i <= x.Length - Vector<T>.Count; i += Vector<T>.Count)
+                acc += new Vector<T>(x.Slice(i)) * new Vector<T>(y.Slice(i));
+            sum = Vector.Sum(acc);
+        }
+        for (; i < x.Length; i++)
+            sum += x[i] * y[i];
+        return sum;
+    }
+
+    /// <summary>y += alpha · x.</summary>
+    public static void AddScaled<T>(Span<T> y, T alpha, ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var scale = new Vector<T>(alpha);
+            for (; i <= y.Length - Vector<T>.Count; i += Vector<T>.Count)
+                (new Vector<T>(y.Slice(i)) + scale * new Vector<T>(x.Slice(i))).CopyTo(y.Slice(i));
+        }
+        for (; i < y.Length; i++)
+            y[i] += alpha * x[i];
+    }
+
+    private static void CheckArguments(bool transposeA, bool transposeB, int m, int n, int k,
+        int aLength, int lda, int bLength, int ldb, int cLength, int ldc)
+    {
+        if (m < 0 || n < 0 || k < 0)
+            throw new ArgumentOutOfRangeException(nameof(m), $"Sizes must not be negative: m={m}, n={n}, k={k}.");
+        int aRows = transposeA ? k : m, aColumns = transposeA ? m : k;
+        int bRows = transposeB ? n : k, bColumns = transposeB ? k : n;
+        Require(aRows, aColumns, aLength, lda, "a", "lda");
+        Require(bRows, bColumns, bLength, ldb, "b", "ldb");
+        Require(m, n, cLength, ldc, "c", "ldc");
+    }
+
+    private static void Require(int rows, int columns, int length, int stride, string name, string strideName)
+    {
+        if (rows == 0 || columns == 0)
+            return;
+        if (stride < columns)
+            throw new ArgumentOutOfRangeException(strideName, $"{strideName}={stride} is less than the {columns} columns of {name}.");
+        long needed = (long)(rows - 1) * stride + columns;
+        if (length < needed)
+            throw new ArgumentException($"{name} holds {length} elements, but a [{rows} x {columns}] matrix with row stride {stride} needs {needed}.", name);
+    }
+}

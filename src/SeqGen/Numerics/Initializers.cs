@@ -1,0 +1,80 @@
+using System;
+using System.Numerics;
+
+namespace SeqGen.Numerics;
+
+/// <summary>Parameter initialisers; all draw from a <see cref="SeededRandom"/> so a seed reproduces a model.</summary>
+public static class Initializers
+{
+    public static void Constant<T>(Span<T> target, double value) where T : unmanaged, IFloatingPointIeee754<T> =>
+        target.Fill(T.CreateChecked(value));
+
+    public static void Uniform<T>(Span<T> target, double low, double high, SeededRandom random)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < target.Length; i++)
+            target[i] = T.CreateChecked(random.NextUniform(low, high));
+    }
+
+    public static void Normal<T>(Span<T> target, double mean, double std, SeededRandom random)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < target.Length; i++)
+            target[i] = T.CreateChecked(random.NextNormal(mean, std));
+    }
+
+    /// <summary>Glorot/Xavier uniform: U(±sqrt(6 / (fan_in + fan_out))) for a [rows × columns] matrix.</summary>
+    public static void Xavier<T>(Span<T> target, int rows, int columns, SeededRandom random)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double bound = Math.Sqrt(6.0 / (rows + columns));
+        Uniform(target, -bound, bound, random);
+    }
+
+    /// <summary>
+    /// A (semi-)orthogonal [rows × columns] matrix: Gram–Schmidt on a normal draw, orthonormal rows
+    /// when rows ≤ columns, orthonormal columns otherwise (as PyTorch's orthogonal_).
+    /// </summary>
+    public static void Orthogonal<T>(Span<T> target, int rows, int columns, SeededRandom random)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        bool byRows = rows <= columns;
+        int count = byRows ? rows : columns, length = byRows ? columns : rows;
+        var basis = new double[count * length];
+        for (int v = 0; v < count; v++)
+        {
+            Span<double> vector = basis.AsSpan(v * length, length);
+            double norm;
+            do
+            {
+                for (int i = 0; i < length; i++)
+                    vector[i] = random.NextNormal(0, 1);
+                // Twice is enough: the second pass removes what rounding left of the first.
+                for (int pass = 0; pass < 2; pass++)
+                {
+                    for (int u = 0; u < v; u++)
+                    {
+                        ReadOnlySpan<double> other = basis.AsSpan(u * length, length);
+                        double dot = 0;
+                        for (int i = 0; i < length; i++)
+                            dot += vector[i] * other[i];
+                        for (int i = 0; i < length; i++)
+                            vector[i] -= dot * other[i];
+                    }
+                }
+                norm = 0;
+                for (int i = 0; i < length; i++)
+                    norm += vector[i] * vector[i];
+                norm = Math.Sqrt(norm);
+            }
+            while (norm < 1e-10);
+            for (int i = 0; i < length; i++)
+                vector[i] /= norm;
+        }
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < columns; c++)
+                target[r * columns + c] = T.CreateChecked(byRows ? basis[r * length + c] : basis[c * length + r]);
+        }
+    }
+}
