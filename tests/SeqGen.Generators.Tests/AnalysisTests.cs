@@ -65,8 +65,8 @@ public class AnalysisTests(ITestOutputHelper output)
         output.WriteLine(SummaryEmitter.Describe(spec));
         Assert.Equal("matrix[HxP]", spec.ShapeOf("U_i"));
         Assert.Equal("matrix[PxH]", spec.ShapeOf("P"));
-        Assert.Equal(new[] { "H", "P", "I" }, spec.SizeSymbols.Select(s => s.Name));
-        Assert.Equal(new[] { "hiddenSize", "pSize", "inputSize" }, spec.SizeSymbols.Select(s => s.ArgumentName));
+        Assert.Equal(new[] { "I", "H", "P" }, spec.SizeSymbols.Select(s => s.Name));
+        Assert.Equal(new[] { "inputSize", "hiddenSize", "pSize" }, spec.SizeSymbols.Select(s => s.ArgumentName));
     }
 
     [Fact]

@@ -219,16 +219,17 @@ internal sealed partial class CellAnalyzer
                 given[entry.Name] = entry.Value;
             }
         }
-        foreach (string state in _stateOrder)
-        {
-            _sizeOf[state] = given.TryGetValue(state, out Size? size) ? size : Size.Symbol("H");
-            AddSymbols(_sizeOf[state]);
-        }
+        // Input sizes come first, as in PyTorch's (input_size, hidden_size).
         foreach (NamedRange input in _inputs)
         {
             Size fallback = Size.Symbol(_inputs.Count == 1 ? "I" : "I_" + input.Name);
             _sizeOf[input.Name] = given.TryGetValue(input.Name, out Size? size) ? size : fallback;
             AddSymbols(_sizeOf[input.Name]);
+        }
+        foreach (string state in _stateOrder)
+        {
+            _sizeOf[state] = given.TryGetValue(state, out Size? size) ? size : Size.Symbol("H");
+            AddSymbols(_sizeOf[state]);
         }
     }
 

@@ -1,0 +1,173 @@
+using System;
+using System.Linq;
+using System.Numerics;
+using SeqGen.Cells;
+using SeqGen.Model;
+using Xunit.Abstractions;
+
+namespace SeqGen.Tests;
+
+/// <summary>What a generated cell does besides its gradient: precision, streaming, layout, initialisation, errors.</summary>
+public class CellBehaviourTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void ReportsTheVectorWidthItRunsWith() =>
+        output.WriteLine($"Vector<float>.Count = {Vector<float>.Count}, Vector<double>.Count = {Vector<double>.Count}");
+
+    public static TheoryData<string> StockRecurrentCells => new()
+    {
+        "ElmanRnn", "ElmanReluRnn", "ChoGru", "Gru", "Lstm", "PeepholeLstm", "DiagonalPeepholeLstm", "CoupledLstm",
+        "LeakyRnn", "LearnedLeakyRnn", "ResidualRnn", "SkipRnn", "EveryFunctionRnn",
+    };
+
+    internal static RecurrentCellBase<T> Create<T>(string name, int input, int hidden, int seed)
+        where T : unmanaged, IFloatingPointIeee754<T> => name switch
+    {
+        "ElmanRnn" => new ElmanRnn<T>(input, hidden, seed),
+        "ElmanReluRnn" => new ElmanReluRnn<T>(input, hidden, seed),
+        "ChoGru" => new ChoGru<T>(input, hidden, seed),
+        "Gru" => new Gru<T>(input, hidden, seed),
+        "Lstm" => new Lstm<T>(input, hidden, seed),
+        "PeepholeLstm" => new PeepholeLstm<T>(input, hidden, seed),
+        "DiagonalPeepholeLstm" => new DiagonalPeepholeLstm<T>(input, hidden, seed),
+        "CoupledLstm" => new CoupledLstm<T>(input, hidden, seed),
+        "LeakyRnn" => new LeakyRnn<T>(input, hidden, seed),
+        "LearnedLeakyRnn" => new LearnedLeakyRnn<T>(input, hidden, seed),
+        "ResidualRnn" => new ResidualRnn<T>(input, hidden, seed),
+        "SkipRnn" => new SkipRnn<T>(input, hidden, seed),
+        "EveryFunctionRnn" => new EveryFunctionRnn<T>(input, hidden, seed),
+        _ => throw new ArgumentException(name),
+    };
+
+    [Theory]
+    [MemberData(nameof(StockRecurrentCells))]
+    public void Float32Forward_MatchesFloat64(string name)
+    {
+        const int steps = 7, batch = 3, input = 5, hidden = 13;
+        var single = Create<float>(name, input, hidden, seed: 4);
+        var dbl = Create<double>(name, input, hidden, seed: 4);
+        var random = new Random(1);
+        var x = new double[steps * batch * input];
+        GradientCheck.Fill(x, random, 1.0);
+        var ws32 = single.CreateWorkspace(steps, batch);
+        var ws64 = dbl.CreateWorkspace(steps, batch);
+        for (int i = 0; i < x.Length; i++)
+        {
+            ws32.Input(0)[i] = (float)x[i];
+            ws64.Input(0)[i] = x[i];
+        }
+        single.Forward(ws32, steps);
+        dbl.Forward(ws64, steps);
+        float[] out32 = ws32.Output(steps).ToArray();
+        double[] out64 = ws64.Output(steps).ToArray();
+        double worst = out32.Zip(out64, (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(worst < 1e-5, $"{name}: float32 differs from float64 by {worst:E2}");
+    }
+
+    [Theory]
+    [MemberData(nameof(StockRecurrentCells))]
+    public void Streaming_MatchesTheSequenceForward(string name)
+    {
+        const int steps = 6, batch = 2, input = 4, hidden = 9;
+        var cell = Create<double>(name, input, hidden, seed: 5);
+        var random = new Random(2);
+        var ws = cell.CreateWorkspace(steps, batch);
+        GradientCheck.Fill(ws.Input(0), random, 1.0);
+        for (int s = 0; s < cell.StateCount; s++)
+            GradientCheck.Fill(ws.InitialState(s), random, 0.5);
+        cell.Forward(ws, steps);
+
+        StreamState<double> stream = cell.CreateStream(batch);
+        for (int s = 0; s < cell.StateCount; s++)
+            stream.SetState(s, ws.InitialState(s));
+        int rowLength = batch * input, outLength = batch * cell.StateSize(cell.OutputState);
+        for (int t = 0; t < steps; t++)
+        {
+            ws.Input(0).Slice(t * rowLength, rowLength).CopyTo(stream.Input(0));
+            cell.Step(stream);
+            double[] expected = ws.Output(steps).Slice(t * outLength, outLength).ToArray();
+            Assert.True(expected.SequenceEqual(stream.Output.ToArray()), $"step {t} differs");
+        }
+        for (int s = 0; s < cell.StateCount; s++)
+            Assert.Equal(ws.FinalState(s).ToArray(), stream.State(s).ToArray());
+    }
+
+    [Fact]
+    public void ConvenientStep_ChecksTheInputShape()
+    {
+        var cell = new Gru<float>(inputSize: 3, hiddenSize: 4);
+        var stream = cell.CreateStream(batch: 2);
+        cell.Step(stream, new float[6]);
+        var error = Assert.Throws<ArgumentException>(() => cell.Step(stream, new float[5]));
+        Assert.Equal("x", error.ParamName);
+        Assert.Contains("[batch 2 x 3] = 6", error.Message);
+    }
+
+    [Fact]
+    public void Forward_RejectsStepsBeyondCapacity_AndForeignWorkspaces()
+    {
+        var cell = new Lstm<double>(inputSize: 3, hiddenSize: 4);
+        var ws = cell.CreateWorkspace(steps: 5, batch: 2);
+        var tooMany = Assert.Throws<ArgumentOutOfRangeException>(() => cell.Forward(ws, 6));
+        Assert.Equal("steps", tooMany.ParamName);
+        var other = new Lstm<double>(inputSize: 3, hiddenSize: 4);
+        var foreign = Assert.Throws<ArgumentException>(() => other.Backward(ws, 5));
+        Assert.Equal("workspace", foreign.ParamName);
+        var badSize = Assert.Throws<ArgumentOutOfRangeException>(() => new Lstm<double>(inputSize: 0, hiddenSize: 4));
+        Assert.Equal("inputSize", badSize.ParamName);
+    }
+
+    [Fact]
+    public void Layout_GroupsMatricesByOperand_AndIsContiguous()
+    {
+        var gru = new Gru<float>(inputSize: 5, hiddenSize: 7);
+        string[] names = gru.ParameterInfos.Select(p => p.Name).ToArray();
+        Assert.Equal(new[] { "W_r", "W_z", "W_n", "U_r", "U_z", "U_n", "b_ir", "b_hr", "b_iz", "b_hz", "b_in", "b_hn" }, names);
+        int offset = 0;
+        foreach (ParameterInfo info in gru.ParameterInfos)
+        {
+            Assert.Equal(offset, info.Offset);
+            offset += info.Length;
+        }
+        Assert.Equal(offset, gru.Parameters.Length);
+        Assert.Equal(new[] { 7, 5 }, gru.ParameterInfo("W_z").Shape);
+        Assert.Equal(new[] { 7 }, gru.ParameterInfo("b_hn").Shape);
+        Assert.Equal(gru.Parameters.Length, gru.Gradients.Length);
+    }
+
+    [Fact]
+    public void Initialisation_IsDeterministic_AndFollowsInit()
+    {
+        var a = new Lstm<double>(inputSize: 4, hiddenSize: 16, seed: 7);
+        var b = new Lstm<double>(inputSize: 4, hiddenSize: 16, seed: 7);
+        var c = new Lstm<double>(inputSize: 4, hiddenSize: 16, seed: 8);
+        Assert.Equal(a.Parameters, b.Parameters);
+        Assert.NotEqual(a.Parameters, c.Parameters);
+        Assert.All(a.Parameter("b_f").ToArray(), v => Assert.Equal(1.0, v));
+        double bound = 1 / Math.Sqrt(16);
+        Assert.All(a.Parameter("U_i").ToArray(), v => Assert.InRange(v, -bound, bound));
+        // float32 draws the same numbers, rounded.
+        var single = new Lstm<float>(inputSize: 4, hiddenSize: 16, seed: 7);
+        Assert.Equal(a.Parameters.Select(v => (float)v), single.Parameters);
+    }
+
+    [Fact]
+    public void FixedHyperParameter_IsAConstructorArgument_AndGetsNoGradient()
+    {
+        var leaky = new LeakyRnn<double>(inputSize: 2, hiddenSize: 3, mu: 0.25);
+        Assert.Equal(0.25, leaky.Parameter("mu")[0]);
+        Assert.False(leaky.ParameterInfo("mu").Trainable);
+        Assert.Equal(0.9, new LeakyRnn<double>(inputSize: 2, hiddenSize: 3).Parameter("mu")[0]);
+        var unknown = Assert.Throws<ArgumentException>(() => leaky.Parameter("nu"));
+        Assert.Contains("'nu' is not a parameter", unknown.Message);
+        Assert.Contains("mu", unknown.Message);
+    }
+
+    [Fact]
+    public void FloatCell_IsTheUsersClass()
+    {
+        RecurrentCellBase<float> cell = new Gru(inputSize: 3, hiddenSize: 4, seed: 1);
+        Assert.Equal(new Gru<float>(3, 4, 1).Parameters, cell.Parameters);
+        Assert.Contains("h' = (1 - z) * n + z * h", cell.Equations);
+    }
+}
