@@ -8,15 +8,8 @@ namespace SeqGen.Generators.Tests;
 /// <summary>The descriptors, the release notes and the README's table of diagnostics tell the same story.</summary>
 public class DocumentationTests
 {
-    private static string RepositoryFile(string relative)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "SeqGen.sln")))
-                return File.ReadAllText(Path.Combine(dir.FullName, relative));
-        }
-        throw new FileNotFoundException("Repository root not found from " + AppContext.BaseDirectory);
-    }
+    private static string RepositoryFile(string relative) =>
+        File.ReadAllText(Path.Combine(GoldenFileTests.RepositoryRoot(), relative));
 
     [Fact]
     public void EveryProblemCode_HasADescriptorWithItsId()

@@ -1,0 +1,54 @@
+using System;
+using System.IO;
+using System.Linq;
+
+namespace SeqGen.Generators.Tests;
+
+/// <summary>
+/// The generated source of three stock cells, compared with files checked into Golden/. After an
+/// intended change to the emitter, run the tests with SEQGEN_UPDATE_GOLDEN=1 and review the diff.
+/// </summary>
+public class GoldenFileTests
+{
+    [Theory]
+    [InlineData("ChoGru")]
+    [InlineData("Lstm")]
+    [InlineData("TreeRnn")]
+    public void GeneratedSource_MatchesGoldenFile(string cell)
+    {
+        string root = RepositoryRoot();
+        string declaration = File.ReadAllText(Path.Combine(root, "src", "SeqGen", "Cells", cell + ".cs"));
+        GeneratorRun run = GeneratorHarness.Run(declaration);
+        Assert.Empty(run.Diagnostics);
+        Assert.Empty(run.CompilationErrors);
+        string generated = run.Sources.Single();
+        string golden = Path.Combine(root, "tests", "SeqGen.Generators.Tests", "Golden", cell + ".g.cs.golden");
+        if (Environment.GetEnvironmentVariable("SEQGEN_UPDATE_GOLDEN") == "1")
+            File.WriteAllText(golden, generated);
+        Assert.True(File.Exists(golden), $"No golden file {golden}; run with SEQGEN_UPDATE_GOLDEN=1 to create it.");
+        string expected = File.ReadAllText(golden).Replace("\r\n", "\n");
+        Assert.True(expected == generated,
+            $"Generated source of {cell} differs from {golden}; if the change is intended, run with SEQGEN_UPDATE_GOLDEN=1 and review the diff.\n{FirstDifference(expected, generated)}");
+    }
+
+    private static string FirstDifference(string expected, string actual)
+    {
+        string[] a = expected.Split('\n'), b = actual.Split('\n');
+        for (int i = 0; i < Math.Min(a.Length, b.Length); i++)
+        {
+            if (a[i] != b[i])
+                return $"line {i + 1}:\n- {a[i]}\n+ {b[i]}";
+        }
+        return $"line counts differ: {a.Length} vs {b.Length}";
+    }
+
+    internal static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "SeqGen.sln")))
+                return dir.FullName;
+        }
+        throw new DirectoryNotFoundException("Repository root not found from " + AppContext.BaseDirectory);
+    }
+}
