@@ -203,11 +203,82 @@ internal sealed class ElementwiseEmitter
         }
     }
 
+    /// <summary>The derivative each node passes to its operands, written in the cell language, root first.</summary>
+    private IEnumerable<string> DerivativeRules()
+    {
+        string Text(int id) => id == Root ? _operation.Target.Text : ExpressionText.Of(_nodes[id]);
+        for (int id = Root; id >= 0; id--)
+        {
+            if (!NeedsGradient(id) || _nodes[id] is LeafNode or ConstantNode)
+                continue;
+            int[] c = _children[id];
+            string y = $"d[{Text(id)}]";
+            string U(int k) => Text(c[k]);
+            string F(int k) => ExpressionText.Factor(_nodes[c[k]]);
+            var rules = new List<string>();
+            void Rule(int k, string derivative)
+            {
+                if (NeedsGradient(c[k]))
+                    rules.Add($"d[{U(k)}] += {derivative}");
+            }
+            string of = ExpressionText.Of(_nodes[id]);
+            switch (_nodes[id])
+            {
+                case UnaryNode { Function: null }:
+                    Rule(0, "-" + y);
+                    break;
+                case UnaryNode { Function: var function }:
+                    Rule(0, function switch
+                    {
+                        Function.Sigmoid => $"{y} * s * (1 - s), s = {of}",
+                        Function.Tanh => $"{y} * (1 - s * s), s = {of}",
+                        Function.Relu => $"{y} where {U(0)} > 0, else 0",
+                        Function.Softplus => $"{y} * sigmoid({U(0)})",
+                        Function.Exp => $"{y} * {of}",
+                        Function.Log => $"{y} / {F(0)}",
+                        _ => y,
+                    });
+                    break;
+                case BinaryNode binary:
+                    switch (binary.Operator)
+                    {
+                        case BinaryOperator.Add:
+                            Rule(0, y);
+                            Rule(1, y);
+                            break;
+                        case BinaryOperator.Subtract:
+                            Rule(0, y);
+                            Rule(1, "-" + y);
+                            break;
+                        case BinaryOperator.Multiply:
+                            Rule(0, $"{y} * {F(1)}");
+                            Rule(1, $"{y} * {F(0)}");
+                            break;
+                        default:
+                            Rule(0, $"{y} / {F(1)}");
+                            Rule(1, $"-{y} * {F(0)} / {F(1)}^2");
+                            break;
+                    }
+                    break;
+            }
+            if (rules.Count > 0)
+                yield return string.Join("; ", rules);
+        }
+        foreach (ElementNode node in _nodes)
+        {
+            if (node is LeafNode { Source.IsScalar: true } leaf && !(leaf.Source.Kind == SourceKind.Parameter && _frozen.Contains(leaf.Source.Name)))
+                yield return $"{leaf.Source.Text} is broadcast: its gradient is the sum over the row";
+        }
+    }
+
     /// <summary>Emits the adjoint loop; nothing when no leaf of the tree takes a gradient.</summary>
     public void EmitBackward(SourceWriter writer)
     {
         if (!NeedsGradient(Root))
             return;
+        writer.Line($"// backward of {_operation.Comment}");
+        foreach (string rule in DerivativeRules())
+            writer.Line("//   " + rule);
         HashSet<int> needed = ValuesNeededByDerivatives();
         Source target = _operation.Target;
         using (writer.Block(""))

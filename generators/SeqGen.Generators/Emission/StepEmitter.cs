@@ -51,7 +51,6 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
             switch (plan.Operations[i])
             {
                 case ElementwiseOperation elementwise:
-                    writer.Line($"// d/d(leaves) of {elementwise.Comment}: chain rule through + - * / and each function's derivative");
                     new ElementwiseEmitter(address, elementwise, _frozen).EmitBackward(writer);
                     break;
                 case ProductOperation { Group.Hoisted: false } product:
@@ -120,7 +119,7 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
             names.Add(member.Matrix);
         string operand = group.Operand.Kind switch
         {
-            SourceKind.Temp => "(computed operand)",
+            SourceKind.Temp => "(" + group.Operand.Text + ")",
             SourceKind.PreviousState when group.Operand.Lag == 1 => group.Operand.Name,
             SourceKind.NewState => group.Operand.Name + "'",
             SourceKind.ChildState => $"{group.Operand.Name}[{CodeText.Int(group.Operand.Lag)}]",

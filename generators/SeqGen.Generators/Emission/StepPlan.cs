@@ -26,7 +26,7 @@ internal enum SourceKind
 /// A readable (and, for most kinds, writable) buffer of a step. <see cref="Index"/> is the input,
 /// state, temp or group number, <see cref="Name"/> the parameter or intermediate name.
 /// </summary>
-internal sealed record Source(SourceKind Kind, int Index, string Name, int Lag, Size Length, bool IsScalar, Size ColumnOffset)
+internal sealed record Source(SourceKind Kind, int Index, string Name, int Lag, Size Length, bool IsScalar, Size ColumnOffset, string Text)
 {
     public string Key => $"{Kind}:{Index}:{Name}:{Lag}";
 }
@@ -99,7 +99,7 @@ internal sealed class StepPlan
         foreach (EquationSpec equation in spec.Equations)
         {
             Source target = equation.IsState
-                ? new Source(SourceKind.NewState, StateIndex(equation.Target), equation.Target, 0, StateSize(equation.Target), false, Size.Of(0))
+                ? new Source(SourceKind.NewState, StateIndex(equation.Target), equation.Target, 0, StateSize(equation.Target), false, Size.Of(0), equation.Target + "'")
                 : IntermediateSource(equation.Target, equation.Value.Shape);
             if (!equation.IsState)
                 Intermediates.Add(target);
@@ -145,11 +145,11 @@ internal sealed class StepPlan
     private static Size LengthOf(Shape shape) => shape.Kind == ShapeKind.Scalar ? Size.Of(1) : shape.Rows!;
 
     private Source IntermediateSource(string name, Shape shape) =>
-        new(SourceKind.Intermediate, Intermediates.Count, name, 0, LengthOf(shape), shape.Kind == ShapeKind.Scalar, Size.Of(0));
+        new(SourceKind.Intermediate, Intermediates.Count, name, 0, LengthOf(shape), shape.Kind == ShapeKind.Scalar, Size.Of(0), name);
 
-    private Source NewTemp(Size length, bool isScalar = false)
+    private Source NewTemp(Size length, string text, bool isScalar = false)
     {
-        var temp = new Source(SourceKind.Temp, Temps.Count, "", 0, length, isScalar, Size.Of(0));
+        var temp = new Source(SourceKind.Temp, Temps.Count, "", 0, length, isScalar, Size.Of(0), text);
         Temps.Add(temp);
         return temp;
     }
@@ -158,13 +158,14 @@ internal sealed class StepPlan
     {
         Size length = LengthOf(value.Shape);
         bool scalar = value.Shape.Kind == ShapeKind.Scalar;
+        string text = ExpressionText.Value(value.Kind, value.Name, value.Offset);
         return value.Kind switch
         {
-            ValueKind.Parameter => new Source(SourceKind.Parameter, 0, value.Name, 0, length, scalar, Size.Of(0)),
-            ValueKind.Input => new Source(SourceKind.Input, InputIndex(value.Name), value.Name, 0, length, false, Size.Of(0)),
-            ValueKind.PreviousState => new Source(SourceKind.PreviousState, StateIndex(value.Name), value.Name, value.Offset, length, false, Size.Of(0)),
-            ValueKind.NewState => new Source(SourceKind.NewState, StateIndex(value.Name), value.Name, 0, length, false, Size.Of(0)),
-            ValueKind.ChildState => new Source(SourceKind.ChildState, StateIndex(value.Name), value.Name, value.Offset, length, false, Size.Of(0)),
+            ValueKind.Parameter => new Source(SourceKind.Parameter, 0, value.Name, 0, length, scalar, Size.Of(0), text),
+            ValueKind.Input => new Source(SourceKind.Input, InputIndex(value.Name), value.Name, 0, length, false, Size.Of(0), text),
+            ValueKind.PreviousState => new Source(SourceKind.PreviousState, StateIndex(value.Name), value.Name, value.Offset, length, false, Size.Of(0), text),
+            ValueKind.NewState => new Source(SourceKind.NewState, StateIndex(value.Name), value.Name, 0, length, false, Size.Of(0), text),
+            ValueKind.ChildState => new Source(SourceKind.ChildState, StateIndex(value.Name), value.Name, value.Offset, length, false, Size.Of(0), text),
             _ => Intermediates.Find(s => s.Name == value.Name)!,
         };
     }
@@ -182,8 +183,8 @@ internal sealed class StepPlan
             case BoundCall { Function: Function.LayerNorm } layerNorm:
             {
                 Source input = Materialize(layerNorm.Argument);
-                Source output = NewTemp(input.Length);
-                Source stats = NewTemp(Size.Of(1), isScalar: true);
+                Source output = NewTemp(input.Length, ExpressionText.Of(layerNorm));
+                Source stats = NewTemp(Size.Of(1), "1 / sqrt(var + 1e-5)", isScalar: true);
                 Operations.Add(new LayerNormOperation(input, output, stats));
                 return new LeafNode(output);
             }
@@ -219,19 +220,21 @@ internal sealed class StepPlan
         if (expression is BoundConcat concat)
             return Concatenate(concat);
         Size length = LengthOf(expression.Shape);
-        Source temp = NewTemp(length);
-        Operations.Add(new ElementwiseOperation(temp, length, Lower(expression), "(operand)"));
+        string text = ExpressionText.Of(expression);
+        Source temp = NewTemp(length, text);
+        Operations.Add(new ElementwiseOperation(temp, length, Lower(expression), $"({text}), a whole operand"));
         return temp;
     }
 
     private Source Concatenate(BoundConcat concat)
     {
-        Source whole = NewTemp(concat.Shape.Rows!);
+        string text = ExpressionText.Of(concat);
+        Source whole = NewTemp(concat.Shape.Rows!, text);
         Size offset = Size.Of(0);
         foreach (BoundExpression part in concat.Parts)
         {
             Size length = part.Shape.Rows!;
-            Operations.Add(new ElementwiseOperation(whole with { ColumnOffset = offset }, length, Lower(part), "(concatenation part)"));
+            Operations.Add(new ElementwiseOperation(whole with { ColumnOffset = offset }, length, Lower(part), $"part {ExpressionText.Of(part)} of {text}"));
             offset = offset.Plus(length);
         }
         return whole;
@@ -256,7 +259,7 @@ internal sealed class StepPlan
         group.Members.Add(new ProductMember(matrix, matrixShape.Rows!, offset, matrix));
         if (!placed)
             _matrixGroup[matrix] = group.Index;
-        return new Source(SourceKind.Product, group.Index, matrix, 0, matrixShape.Rows!, false, offset);
+        return new Source(SourceKind.Product, group.Index, matrix, 0, matrixShape.Rows!, false, offset, $"{matrix} @ {ExpressionText.Factor(operandExpression)}");
     }
 
     private List<ParameterSpec> LayoutOrder()
