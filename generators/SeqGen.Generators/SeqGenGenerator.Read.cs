@@ -101,6 +101,10 @@ public sealed partial class SeqGenGenerator
             problems.Add(Problem.Create(ProblemCode.ClassNotPartial, ProblemOrigin.ClassName, 0, default, type.Name));
         if (type.TypeParameters.Length > 0)
             problems.Add(Problem.Create(ProblemCode.ClassIsGeneric, ProblemOrigin.ClassName, 0, default, type.Name));
+        if (type.IsStatic)
+            problems.Add(Problem.Create(ProblemCode.ClassCannotDerive, ProblemOrigin.ClassName, 0, default, type.Name, "is static"));
+        else if (type.BaseType is { SpecialType: not SpecialType.System_Object } baseType && baseType.TypeKind != TypeKind.Error)
+            problems.Add(Problem.Create(ProblemCode.ClassCannotDerive, ProblemOrigin.ClassName, 0, default, type.Name, $"derives from {baseType.Name}"));
         int depth = 0;
         for (SyntaxNode? parent = syntax.Parent; parent is TypeDeclarationSyntax container; parent = parent.Parent, depth++)
         {

@@ -219,6 +219,23 @@ public class DiagnosticTests
         Verify("""[RecurrentCell] [RecursiveCell] [Gate("h' = tanh(W @ x)")]""", "{|SEQ029:C|}");
 
     [Fact]
+    public void SEQ031_ClassWithItsOwnBaseClass() =>
+        new Markup("""
+            using SeqGen;
+            public class Base { }
+            [RecurrentCell] [Gate("h' = tanh(W @ x)")]
+            public partial class {|SEQ031:C|} : Base;
+            """).Verify();
+
+    [Fact]
+    public void SEQ031_StaticClass() =>
+        new Markup("""
+            using SeqGen;
+            [RecurrentCell] [Gate("h' = tanh(W @ x)")]
+            public static partial class {|SEQ031:C|};
+            """).Verify();
+
+    [Fact]
     public void SEQ030_LayerNormOfScalar() =>
         Verify("""[RecurrentCell] [Param("g", Shape = "scalar")] [Gate("h' = tanh(W @ x) + {|SEQ030:layernorm(g)|}")]""");
 }

@@ -133,6 +133,10 @@ public class CellBehaviourTests(ITestOutputHelper output)
         Assert.Equal(new[] { 7, 5 }, gru.ParameterInfo("W_z").Shape);
         Assert.Equal(new[] { 7 }, gru.ParameterInfo("b_hn").Shape);
         Assert.Equal(gru.Parameters.Length, gru.Gradients.Length);
+        // Each parameter also has a view named as in the equations, over the same buffer.
+        gru.W_n[3] = 42f;
+        Assert.Equal(42f, gru.Parameter("W_n")[3]);
+        Assert.Equal(7 * 7, gru.U_z.Length);
     }
 
     [Fact]

@@ -162,6 +162,11 @@ internal static class DiagnosticDescriptors
         "{0} normalises over a vector's features, but its argument is {1}",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor ClassCannotDerive = new(
+        "SEQ031", "Cell class cannot take the generated base class",
+        "Cell class '{0}' {1}, but the generator makes it derive from {0}<float>",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } = new[]
     {
         SyntaxError,
@@ -194,6 +199,7 @@ internal static class DiagnosticDescriptors
         NotAState,
         ConflictingCellKinds,
         FunctionArgumentShape,
+        ClassCannotDerive,
     };
 
     public static DiagnosticDescriptor For(ProblemCode code) => code switch
@@ -228,6 +234,7 @@ internal static class DiagnosticDescriptors
         ProblemCode.NotAState => NotAState,
         ProblemCode.ConflictingCellKinds => ConflictingCellKinds,
         ProblemCode.FunctionArgumentShape => FunctionArgumentShape,
+        ProblemCode.ClassCannotDerive => ClassCannotDerive,
         _ => throw new System.ArgumentOutOfRangeException(nameof(code)),
     };
 }

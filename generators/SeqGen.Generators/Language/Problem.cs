@@ -39,6 +39,7 @@ internal enum ProblemCode
     NotAState = 28,
     ConflictingCellKinds = 29,
     FunctionArgumentShape = 30,
+    ClassCannotDerive = 31,
 }
 
 internal static class ProblemCodes
