@@ -8,7 +8,7 @@ namespace SeqGen.Model;
 /// What every generated cell has: one contiguous parameter buffer, a gradient buffer of the same
 /// layout, and the metadata (name, shape, offset) that serialization and optimizers use.
 /// </summary>
-public abstract class CellBase<T> where T : unmanaged, IFloatingPointIeee754<T>
+public abstract class CellBase<T> : IParameterized<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly ParameterInfo[] _parameterInfos;
 

@@ -1,0 +1,56 @@
+using System;
+using System.Collections.Generic;
+using System.Numerics;
+using SeqGen.Model;
+
+namespace SeqGen.Training;
+
+/// <summary>
+/// Adam with bias correction (Kingma and Ba); with <c>decoupledWeightDecay</c> it is AdamW
+/// (Loshchilov and Hutter), as PyTorch's torch.optim.Adam and AdamW.
+/// </summary>
+public sealed class Adam<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly T[][] _first, _second;
+    private readonly double _beta1, _beta2, _epsilon, _weightDecay;
+    private readonly bool _decoupled;
+
+    public Adam(IReadOnlyList<IParameterized<T>> modules, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
+        double epsilon = 1e-8, double weightDecay = 0, bool decoupledWeightDecay = false)
+        : base(modules, learningRate)
+    {
+        RequireRange(beta1, 0, 1 - 1e-12, nameof(beta1));
+        RequireRange(beta2, 0, 1 - 1e-12, nameof(beta2));
+        RequireRange(epsilon, 0, double.MaxValue, nameof(epsilon));
+        RequireRange(weightDecay, 0, double.MaxValue, nameof(weightDecay));
+        (_beta1, _beta2, _epsilon, _weightDecay, _decoupled) = (beta1, beta2, epsilon, weightDecay, decoupledWeightDecay);
+        _first = NewState();
+        _second = NewState();
+    }
+
+    /// <summary>AdamW: Adam with weight decay applied to the parameters directly (default decay 0.01, as PyTorch).</summary>
+    public static Adam<T> AdamW(IReadOnlyList<IParameterized<T>> modules, double learningRate = 1e-3, double weightDecay = 0.01,
+        double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8) =>
+        new(modules, learningRate, beta1, beta2, epsilon, weightDecay, decoupledWeightDecay: true);
+
+    protected override void Update(int module, Span<T> parameters, ReadOnlySpan<T> gradients, int offset)
+    {
+        T lr = Cast(LearningRate), b1 = Cast(_beta1), b2 = Cast(_beta2), eps = Cast(_epsilon), decay = Cast(_weightDecay);
+        T correction1 = T.One - Cast(Math.Pow(_beta1, StepCount));
+        T correction2 = T.One - Cast(Math.Pow(_beta2, StepCount));
+        Span<T> m = _first[module].AsSpan(offset, parameters.Length);
+        Span<T> v = _second[module].AsSpan(offset, parameters.Length);
+        T shrink = T.One - lr * decay;
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            T g = gradients[i];
+            if (_decoupled)
+                parameters[i] *= shrink;
+            else
+                g += decay * parameters[i];
+            m[i] = b1 * m[i] + (T.One - b1) * g;
+            v[i] = b2 * v[i] + (T.One - b2) * g * g;
+            parameters[i] -= lr * (m[i] / correction1) / (T.Sqrt(v[i] / correction2) + eps);
+        }
+    }
+}

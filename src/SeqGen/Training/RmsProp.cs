@@ -1,0 +1,57 @@
+using System;
+using System.Collections.Generic;
+using System.Numerics;
+using SeqGen.Model;
+
+namespace SeqGen.Training;
+
+/// <summary>RMSprop (Hinton), optionally centred and with momentum, as PyTorch's torch.optim.RMSprop.</summary>
+public sealed class RmsProp<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly T[][] _square;
+    private readonly T[][]? _mean, _buffer;
+    private readonly double _alpha, _epsilon, _momentum, _weightDecay;
+
+    public RmsProp(IReadOnlyList<IParameterized<T>> modules, double learningRate = 1e-2, double alpha = 0.99, double epsilon = 1e-8,
+        double momentum = 0, bool centered = false, double weightDecay = 0)
+        : base(modules, learningRate)
+    {
+        RequireRange(alpha, 0, 1, nameof(alpha));
+        RequireRange(epsilon, 0, double.MaxValue, nameof(epsilon));
+        RequireRange(momentum, 0, 1, nameof(momentum));
+        RequireRange(weightDecay, 0, double.MaxValue, nameof(weightDecay));
+        (_alpha, _epsilon, _momentum, _weightDecay) = (alpha, epsilon, momentum, weightDecay);
+        _square = NewState();
+        _mean = centered ? NewState() : null;
+        _buffer = momentum > 0 ? NewState() : null;
+    }
+
+    protected override void Update(int module, Span<T> parameters, ReadOnlySpan<T> gradients, int offset)
+    {
+        T lr = Cast(LearningRate), alpha = Cast(_alpha), eps = Cast(_epsilon), mu = Cast(_momentum), decay = Cast(_weightDecay);
+        Span<T> square = _square[module].AsSpan(offset, parameters.Length);
+        Span<T> mean = _mean is null ? default : _mean[module].AsSpan(offset, parameters.Length);
+        Span<T> buffer = _buffer is null ? default : _buffer[module].AsSpan(offset, parameters.Length);
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            T g = gradients[i] + decay * parameters[i];
+            square[i] = alpha * square[i] + (T.One - alpha) * g * g;
+            T variance = square[i];
+            if (_mean is not null)
+            {
+                mean[i] = alpha * mean[i] + (T.One - alpha) * g;
+                variance -= mean[i] * mean[i];
+            }
+            T denominator = T.Sqrt(variance) + eps;
+            if (_buffer is not null)
+            {
+                buffer[i] = mu * buffer[i] + g / denominator;
+                parameters[i] -= lr * buffer[i];
+            }
+            else
+            {
+                parameters[i] -= lr * g / denominator;
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using System;
+using System.Collections.Generic;
+using System.Numerics;
+using SeqGen.Model;
+
+namespace SeqGen.Training;
+
+/// <summary>
+/// Stochastic gradient descent with optional momentum (heavy-ball or Nesterov) and L2 weight
+/// decay, as PyTorch's torch.optim.SGD with dampening 0.
+/// </summary>
+public sealed class Sgd<T> : Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly T[][]? _velocity;
+    private readonly double _momentum, _weightDecay;
+    private readonly bool _nesterov;
+
+    public Sgd(IReadOnlyList<IParameterized<T>> modules, double learningRate, double momentum = 0, bool nesterov = false, double weightDecay = 0)
+        : base(modules, learningRate)
+    {
+        RequireRange(momentum, 0, 1, nameof(momentum));
+        RequireRange(weightDecay, 0, double.MaxValue, nameof(weightDecay));
+        if (nesterov && momentum == 0)
+            throw new ArgumentException("Nesterov momentum needs momentum > 0.", nameof(nesterov));
+        _momentum = momentum;
+        _nesterov = nesterov;
+        _weightDecay = weightDecay;
+        _velocity = momentum > 0 ? NewState() : null;
+    }
+
+    protected override void Update(int module, Span<T> parameters, ReadOnlySpan<T> gradients, int offset)
+    {
+        T lr = Cast(LearningRate), decay = Cast(_weightDecay), mu = Cast(_momentum);
+        Span<T> velocity = _velocity is null ? default : _velocity[module].AsSpan(offset, parameters.Length);
+        bool first = StepCount == 1;
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            T g = gradients[i] + decay * parameters[i];
+            if (_velocity is not null)
+            {
+                // PyTorch starts the buffer at the first gradient rather than at zero.
+                velocity[i] = first ? g : mu * velocity[i] + g;
+                g = _nesterov ? g + mu * velocity[i] : velocity[i];
+            }
+            parameters[i] -= lr * g;
+        }
+    }
+}
