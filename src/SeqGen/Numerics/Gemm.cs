@@ -40,6 +40,13 @@ public static class Gemm
         }
         if (k == 0)
             return;
+        // Packing pays off once each packed element is reused enough; the matrix-vector
+        // products of a single sequence (m of 1 to 3) go straight through.
+        if (m >= 4 && (long)m * n * k >= 32 * 32 * 32 && PackedGemm.IsSupported<T>())
+        {
+            PackedGemm.Multiply(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc);
+            return;
+        }
         if (transposeB && !transposeA)
         {
             // C[i, j] = dot(A row i, B row j): both rows are contiguous.

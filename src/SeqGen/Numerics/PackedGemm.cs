@@ -1,0 +1,251 @@
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace SeqGen.Numerics;
+
+/// <summary>
+/// Cache-blocked GEMM on packed panels: op(B) is packed into KC × NR column panels, op(A) into
+/// MR × KC row panels, and an MR × NR micro-kernel of fused multiply-adds (Vector512 where the
+/// hardware has it, else Vector256) accumulates into registers. Packing reads any transpose, so
+/// one kernel serves C += A·B, A·Bᵀ and Aᵀ·B. Pack buffers are per thread and reused.
+/// </summary>
+internal static class PackedGemm
+{
+    private const int MR = 6;
+    private const int KC = 256;
+    private const int MC = 120;
+    private const int NC = 512;
+
+    [ThreadStatic]
+    private static byte[]? t_packA, t_packB;
+
+    /// <summary>True when a vector micro-kernel exists for this machine and element type.</summary>
+    public static bool IsSupported<T>() =>
+        (typeof(T) == typeof(float) || typeof(T) == typeof(double)) &&
+        (Vector512.IsHardwareAccelerated || Vector256.IsHardwareAccelerated);
+
+    private static int Width<T>() => Vector512.IsHardwareAccelerated ? Vector512<T>.Count : Vector256<T>.Count;
+
+    /// <summary>C += op(A)·op(B); C was cleared by the caller when not accumulating.</summary>
+    public static void Multiply<T>(bool transposeA, bool transposeB, int m, int n, int k,
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int nr = 2 * Width<T>();
+        Span<T> packA = Buffer<T>(ref t_packA, MC * KC);
+        Span<T> packB = Buffer<T>(ref t_packB, KC * (NC + nr));
+        Span<T> tile = stackalloc T[MR * 32];
+        for (int jc = 0; jc < n; jc += NC)
+        {
+            int nc = Math.Min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC)
+            {
+                int kc = Math.Min(KC, k - pc);
+                PackB(transposeB, b, ldb, pc, kc, jc, nc, nr, packB);
+                for (int ic = 0; ic < m; ic += MC)
+                {
+                    int mc = Math.Min(MC, m - ic);
+                    PackA(transposeA, a, lda, ic, mc, pc, kc, packA);
+                    for (int jr = 0; jr < nc; jr += nr)
+                    {
+                        int cols = Math.Min(nr, nc - jr);
+                        ReadOnlySpan<T> panelB = packB.Slice(jr * kc, kc * nr);
+                        for (int ir = 0; ir < mc; ir += MR)
+                        {
+                            int rows = Math.Min(MR, mc - ir);
+                            ReadOnlySpan<T> panelA = packA.Slice(ir * kc, kc * MR);
+                            int origin = (ic + ir) * ldc + jc + jr;
+                            if (rows == MR && cols == nr)
+                            {
+                                Kernel(kc, panelA, panelB, c.Slice(origin), ldc);
+                            }
+                            else
+                            {
+                                // Edge tile: compute in full on a scratch tile, add the part inside C.
+                                tile.Clear();
+                                Kernel(kc, panelA, panelB, tile, nr);
+                                for (int r = 0; r < rows; r++)
+                                {
+                                    Span<T> target = c.Slice(origin + r * ldc, cols);
+                                    ReadOnlySpan<T> source = tile.Slice(r * nr, cols);
+                                    for (int q = 0; q < cols; q++)
+                                        target[q] += source[q];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static Span<T> Buffer<T>(ref byte[]? storage, int elements) where T : unmanaged
+    {
+        int bytes = elements * Unsafe.SizeOf<T>();
+        if (storage is null || storage.Length < bytes)
+            storage = GC.AllocateUninitializedArray<byte>(bytes);
+        return MemoryMarshal.Cast<byte, T>(storage.AsSpan(0, bytes));
+    }
+
+    // packA[panel (i / MR)][p][i % MR] = op(A)(ic + i, pc + p), zero beyond the last row.
+    private static void PackA<T>(bool transposeA, ReadOnlySpan<T> a, int lda, int ic, int mc, int pc, int kc, Span<T> packA)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int ir = 0; ir < mc; ir += MR)
+        {
+            Span<T> panel = packA.Slice(ir * kc, kc * MR);
+            int rows = Math.Min(MR, mc - ir);
+            if (rows < MR)
+                panel.Clear();
+            for (int r = 0; r < rows; r++)
+            {
+                int row = ic + ir + r;
+                if (transposeA)
+                {
+                    for (int p = 0; p < kc; p++)
+                        panel[p * MR + r] = a[(pc + p) * lda + row];
+                }
+                else
+                {
+                    ReadOnlySpan<T> source = a.Slice(row * lda + pc, kc);
+                    for (int p = 0; p < kc; p++)
+                        panel[p * MR + r] = source[p];
+                }
+            }
+        }
+    }
+
+    // packB[panel (j / nr)][p][j % nr] = op(B)(pc + p, jc + j), zero beyond the last column.
+    private static void PackB<T>(bool transposeB, ReadOnlySpan<T> b, int ldb, int pc, int kc, int jc, int nc, int nr, Span<T> packB)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            Span<T> panel = packB.Slice(jr * kc, kc * nr);
+            int cols = Math.Min(nr, nc - jr);
+            if (cols < nr)
+                panel.Clear();
+            if (transposeB)
+            {
+                for (int q = 0; q < cols; q++)
+                {
+                    ReadOnlySpan<T> source = b.Slice((jc + jr + q) * ldb + pc, kc);
+                    for (int p = 0; p < kc; p++)
+                        panel[p * nr + q] = source[p];
+                }
+            }
+            else
+            {
+                for (int p = 0; p < kc; p++)
+                    b.Slice((pc + p) * ldb + jc + jr, cols).CopyTo(panel.Slice(p * nr, cols));
+            }
+        }
+    }
+
+    private static void Kernel<T>(int kc, ReadOnlySpan<T> panelA, ReadOnlySpan<T> panelB, Span<T> c, int ldc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (Vector512.IsHardwareAccelerated)
+            Kernel512(kc, ref MemoryMarshal.GetReference(panelA), ref MemoryMarshal.GetReference(panelB), ref MemoryMarshal.GetReference(c), ldc);
+        else
+            Kernel256(kc, ref MemoryMarshal.GetReference(panelA), ref MemoryMarshal.GetReference(panelB), ref MemoryMarshal.GetReference(c), ldc);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> Fma<T>(Vector512<T> a, Vector512<T> b, Vector512<T> c) where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+            return Vector512.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
+        return Vector512.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> Fma<T>(Vector256<T> a, Vector256<T> b, Vector256<T> c) where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+            return Vector256.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
+        return Vector256.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+    }
+
+    // C[0..6, 0..2W] += panelA (6 × kc) · panelB (kc × 2W): twelve accumulators stay in registers.
+    private static void Kernel512<T>(int kc, ref T a, ref T b, ref T c, int ldc) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = Vector512<T>.Count;
+        Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector512<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            Vector512<T> b0 = Vector512.LoadUnsafe(ref b, (nuint)(p * 2 * w));
+            Vector512<T> b1 = Vector512.LoadUnsafe(ref b, (nuint)(p * 2 * w + w));
+            ref T ap = ref Unsafe.Add(ref a, p * MR);
+            Vector512<T> x = Vector512.Create(ap);
+            c00 = Fma(x, b0, c00); c01 = Fma(x, b1, c01);
+            x = Vector512.Create(Unsafe.Add(ref ap, 1));
+            c10 = Fma(x, b0, c10); c11 = Fma(x, b1, c11);
+            x = Vector512.Create(Unsafe.Add(ref ap, 2));
+            c20 = Fma(x, b0, c20); c21 = Fma(x, b1, c21);
+            x = Vector512.Create(Unsafe.Add(ref ap, 3));
+            c30 = Fma(x, b0, c30); c31 = Fma(x, b1, c31);
+            x = Vector512.Create(Unsafe.Add(ref ap, 4));
+            c40 = Fma(x, b0, c40); c41 = Fma(x, b1, c41);
+            x = Vector512.Create(Unsafe.Add(ref ap, 5));
+            c50 = Fma(x, b0, c50); c51 = Fma(x, b1, c51);
+        }
+        Add(ref c, 0, c00, c01, w);
+        Add(ref c, ldc, c10, c11, w);
+        Add(ref c, 2 * ldc, c20, c21, w);
+        Add(ref c, 3 * ldc, c30, c31, w);
+        Add(ref c, 4 * ldc, c40, c41, w);
+        Add(ref c, 5 * ldc, c50, c51, w);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Add<T>(ref T c, int offset, Vector512<T> left, Vector512<T> right, int w) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref T row = ref Unsafe.Add(ref c, offset);
+        (Vector512.LoadUnsafe(ref row) + left).StoreUnsafe(ref row);
+        (Vector512.LoadUnsafe(ref row, (nuint)w) + right).StoreUnsafe(ref row, (nuint)w);
+    }
+
+    private static void Kernel256<T>(int kc, ref T a, ref T b, ref T c, int ldc) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = Vector256<T>.Count;
+        Vector256<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            Vector256<T> b0 = Vector256.LoadUnsafe(ref b, (nuint)(p * 2 * w));
+            Vector256<T> b1 = Vector256.LoadUnsafe(ref b, (nuint)(p * 2 * w + w));
+            ref T ap = ref Unsafe.Add(ref a, p * MR);
+            Vector256<T> x = Vector256.Create(ap);
+            c00 = Fma(x, b0, c00); c01 = Fma(x, b1, c01);
+            x = Vector256.Create(Unsafe.Add(ref ap, 1));
+            c10 = Fma(x, b0, c10); c11 = Fma(x, b1, c11);
+            x = Vector256.Create(Unsafe.Add(ref ap, 2));
+            c20 = Fma(x, b0, c20); c21 = Fma(x, b1, c21);
+            x = Vector256.Create(Unsafe.Add(ref ap, 3));
+            c30 = Fma(x, b0, c30); c31 = Fma(x, b1, c31);
+            x = Vector256.Create(Unsafe.Add(ref ap, 4));
+            c40 = Fma(x, b0, c40); c41 = Fma(x, b1, c41);
+            x = Vector256.Create(Unsafe.Add(ref ap, 5));
+            c50 = Fma(x, b0, c50); c51 = Fma(x, b1, c51);
+        }
+        Add(ref c, 0, c00, c01, w);
+        Add(ref c, ldc, c10, c11, w);
+        Add(ref c, 2 * ldc, c20, c21, w);
+        Add(ref c, 3 * ldc, c30, c31, w);
+        Add(ref c, 4 * ldc, c40, c41, w);
+        Add(ref c, 5 * ldc, c50, c51, w);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Add<T>(ref T c, int offset, Vector256<T> left, Vector256<T> right, int w) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref T row = ref Unsafe.Add(ref c, offset);
+        (Vector256.LoadUnsafe(ref row) + left).StoreUnsafe(ref row);
+        (Vector256.LoadUnsafe(ref row, (nuint)w) + right).StoreUnsafe(ref row, (nuint)w);
+    }
+}
