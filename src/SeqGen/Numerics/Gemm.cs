@@ -40,12 +40,25 @@ public static class Gemm
         }
         if (k == 0)
             return;
-        // Packing pays off once each packed element is reused enough; the matrix-vector
-        // products of a single sequence (m of 1 to 3) go straight through.
-        if (m >= 4 && (long)m * n * k >= 32 * 32 * 32 && PackedGemm.IsSupported<T>())
+        if (PackedGemm.IsSupported<T>())
         {
-            PackedGemm.Multiply(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc);
-            return;
+            // Packing pays off when each packed element is reused by many rows; a batch's step
+            // product (few rows of A) reads A and B in place instead.
+            if (m >= 128 && (long)m * n * k >= 64L * 64 * 64)
+            {
+                PackedGemm.Multiply(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc);
+                return;
+            }
+            if (transposeB && !transposeA)
+            {
+                DirectGemm.DotProducts(m, n, k, a, lda, b, ldb, c, ldc);
+                return;
+            }
+            if (!transposeB)
+            {
+                DirectGemm.RowCombinations(m, n, k, a, transposeA ? 1 : lda, transposeA ? lda : 1, b, ldb, c, ldc);
+                return;
+            }
         }
         if (transposeB && !transposeA)
         {

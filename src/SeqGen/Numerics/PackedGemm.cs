@@ -176,11 +176,13 @@ internal static class PackedGemm
         int w = Vector512<T>.Count;
         Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        for (int p = 0; p < kc; p++)
+        // The panels are walked by advancing references, which keeps index arithmetic out of the loop.
+        ref T ap = ref a;
+        ref T bp = ref b;
+        for (int p = 0; p < kc; p++, ap = ref Unsafe.Add(ref ap, MR), bp = ref Unsafe.Add(ref bp, 2 * w))
         {
-            Vector512<T> b0 = Vector512.LoadUnsafe(ref b, (nuint)(p * 2 * w));
-            Vector512<T> b1 = Vector512.LoadUnsafe(ref b, (nuint)(p * 2 * w + w));
-            ref T ap = ref Unsafe.Add(ref a, p * MR);
+            Vector512<T> b0 = Vector512.LoadUnsafe(ref bp);
+            Vector512<T> b1 = Vector512.LoadUnsafe(ref bp, (nuint)w);
             Vector512<T> x = Vector512.Create(ap);
             c00 = Fma(x, b0, c00); c01 = Fma(x, b1, c01);
             x = Vector512.Create(Unsafe.Add(ref ap, 1));
@@ -215,11 +217,13 @@ internal static class PackedGemm
         int w = Vector256<T>.Count;
         Vector256<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        for (int p = 0; p < kc; p++)
+        // The panels are walked by advancing references, which keeps index arithmetic out of the loop.
+        ref T ap = ref a;
+        ref T bp = ref b;
+        for (int p = 0; p < kc; p++, ap = ref Unsafe.Add(ref ap, MR), bp = ref Unsafe.Add(ref bp, 2 * w))
         {
-            Vector256<T> b0 = Vector256.LoadUnsafe(ref b, (nuint)(p * 2 * w));
-            Vector256<T> b1 = Vector256.LoadUnsafe(ref b, (nuint)(p * 2 * w + w));
-            ref T ap = ref Unsafe.Add(ref a, p * MR);
+            Vector256<T> b0 = Vector256.LoadUnsafe(ref bp);
+            Vector256<T> b1 = Vector256.LoadUnsafe(ref bp, (nuint)w);
             Vector256<T> x = Vector256.Create(ap);
             c00 = Fma(x, b0, c00); c01 = Fma(x, b1, c01);
             x = Vector256.Create(Unsafe.Add(ref ap, 1));
