@@ -14,15 +14,27 @@ internal static class GradientCheck
     private const double Epsilon = 1e-6;
     public const double Tolerance = 1e-6;
 
-    public static List<string> Recurrent(RecurrentCellBase<double> cell, int steps = 6, int batch = 2)
+    public static List<string> Recurrent(RecurrentCellBase<double> cell, int steps = 6, int batch = 2, int[]? lengths = null)
     {
         var random = new Random(12345);
         SequenceWorkspace<double> ws = cell.CreateWorkspace(steps, batch);
+        if (lengths is not null)
+            ws.SetLengths(lengths);
         for (int i = 0; i < cell.InputCount; i++)
             Fill(ws.Input(i).Slice(0, steps * batch * cell.InputSize(i)), random, 1.0);
         for (int s = 0; s < cell.StateCount; s++)
             Fill(ws.InitialState(s), random, 0.5);
         double[] outputWeights = Random(steps * batch * cell.StateSize(cell.OutputState), random);
+        // Padded steps take no gradient, so the loss does not read their outputs.
+        int outputSize = cell.StateSize(cell.OutputState);
+        for (int t = 0; t < steps; t++)
+        {
+            for (int b = 0; b < batch; b++)
+            {
+                if (ws.IsPadding(t, b))
+                    Array.Clear(outputWeights, (t * batch + b) * outputSize, outputSize);
+            }
+        }
         var finalWeights = new double[cell.StateCount][];
         for (int s = 0; s < cell.StateCount; s++)
             finalWeights[s] = Random(batch * cell.StateSize(s), random);

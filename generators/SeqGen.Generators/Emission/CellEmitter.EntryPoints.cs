@@ -21,8 +21,12 @@ internal sealed partial class CellEmitter
                 _w.Line($"for (int k = 0; k < {Lead(s)}; k++) {Array}.Copy(ws.Init{s}, 0, ws.S{s}, k * B * {length}, B * {length});");
             }
             _steps.EmitHoistedProducts(_w, "steps * B");
-            _w.Line("for (int t = 0; t < steps; t++)");
-            _w.Line("    ForwardStep(ws, t, B);");
+            using (_w.Block("for (int t = 0; t < steps; t++)"))
+            {
+                _w.Line("ForwardStep(ws, t, B);");
+                _w.Line("if (ws.HasLengths)");
+                _w.Line("    CarryPadded(ws, t, B);");
+            }
             for (int s = 0; s < _spec.States.Count; s++)
             {
                 string length = CodeText.Size(_spec.States[s].Size);
@@ -48,11 +52,21 @@ internal sealed partial class CellEmitter
                 _w.Line($"{Array}.Clear(ws.dS{s});");
                 _w.Line($"{AddTo}(ws.dS{s}.AsSpan((steps - 1 + {Lead(s)}) * B * {length}, B * {length}), T.One, ws.dFinal{s});");
                 if (s == output)
-                    _w.Line($"{AddTo}(ws.dS{s}.AsSpan({Lead(s)} * B * {length}, steps * B * {length}), T.One, ws.dOut.AsSpan(0, steps * B * {length}));");
+                {
+                    _w.Line("if (!ws.HasLengths)");
+                    _w.Line($"    {AddTo}(ws.dS{s}.AsSpan({Lead(s)} * B * {length}, steps * B * {length}), T.One, ws.dOut.AsSpan(0, steps * B * {length}));");
+                    _w.Line("else");
+                    _w.Line("    for (int t = 0; t < steps; t++)");
+                    _w.Line("        for (int b = 0; b < B; b++)");
+                    _w.Line("            if (!ws.IsPadding(t, b))");
+                    _w.Line($"                {AddTo}(ws.dS{s}.AsSpan(((t + {Lead(s)}) * B + b) * {length}, {length}), T.One, ws.dOut.AsSpan((t * B + b) * {length}, {length}));");
+                }
             }
             using (_w.Block("for (int t = steps - 1; t >= 0; t--)"))
             {
                 EmitClearStepGradients();
+                _w.Line("if (ws.HasLengths)");
+                _w.Line("    PassPadded(ws, t, B);");
                 _w.Line("BackwardStep(ws, t, B);");
             }
             _steps.EmitGradientProducts(_w, "steps * B");
@@ -62,6 +76,42 @@ internal sealed partial class CellEmitter
                 string length = CodeText.Size(_spec.States[s].Size);
                 _w.Line($"{Array}.Copy(ws.dS{s}, 0, ws.dInit{s}, 0, B * {length});");
                 _w.Line($"for (int k = 1; k < {Lead(s)}; k++) {AddTo}(ws.dInit{s}, T.One, ws.dS{s}.AsSpan(k * B * {length}, B * {length}));");
+            }
+        }
+        EmitPaddingHelpers();
+    }
+
+    // A padded step keeps each state: the new value is a copy of the previous one.
+    private void EmitPaddingHelpers()
+    {
+        _w.Line();
+        using (_w.Block("private void CarryPadded(Workspace ws, int t, int B)"))
+        {
+            using (_w.Block("for (int b = 0; b < B; b++)"))
+            {
+                _w.Line("if (!ws.IsPadding(t, b))");
+                _w.Line("    continue;");
+                for (int s = 0; s < _spec.States.Count; s++)
+                {
+                    string length = CodeText.Size(_spec.States[s].Size);
+                    _w.Line($"{Array}.Copy(ws.S{s}, ((t + {Lead(s)} - 1) * B + b) * {length}, ws.S{s}, ((t + {Lead(s)}) * B + b) * {length}, {length});");
+                }
+            }
+        }
+        _w.Line();
+        _w.Line("// Backward of a copy: the padded step's state gradient passes to the previous state, and the step itself sees none.");
+        using (_w.Block("private void PassPadded(Workspace ws, int t, int B)"))
+        {
+            using (_w.Block("for (int b = 0; b < B; b++)"))
+            {
+                _w.Line("if (!ws.IsPadding(t, b))");
+                _w.Line("    continue;");
+                for (int s = 0; s < _spec.States.Count; s++)
+                {
+                    string length = CodeText.Size(_spec.States[s].Size);
+                    _w.Line($"{AddTo}(ws.dS{s}.AsSpan(((t + {Lead(s)} - 1) * B + b) * {length}, {length}), T.One, ws.dS{s}.AsSpan(((t + {Lead(s)}) * B + b) * {length}, {length}));");
+                    _w.Line($"ws.dS{s}.AsSpan(((t + {Lead(s)}) * B + b) * {length}, {length}).Clear();");
+                }
             }
         }
     }

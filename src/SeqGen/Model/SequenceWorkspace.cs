@@ -33,6 +33,7 @@ public abstract class SequenceWorkspace<T> where T : unmanaged, IFloatingPointIe
         _finalStateGradients = Allocate(stateSizes, batch);
         _outputSize = stateSizes[outputState];
         _outputGradient = new T[capacity * batch * _outputSize];
+        _lengths = new int[batch];
     }
 
     /// <summary>The cell that made this workspace.</summary>
@@ -66,6 +67,40 @@ public abstract class SequenceWorkspace<T> where T : unmanaged, IFloatingPointIe
 
     /// <summary>Gradient of the loss w.r.t. the output at every step, [T, B, size]; read by backward.</summary>
     public Span<T> OutputGradient(int steps) => _outputGradient.AsSpan(0, steps * Batch * _outputSize);
+
+    /// <summary>
+    /// Per-sequence lengths of the batch, or empty for full-length sequences. A step at or past
+    /// a sequence's length leaves its states unchanged (the last state is carried to the end) and
+    /// takes no gradient: its output gradient is ignored.
+    /// </summary>
+    public ReadOnlySpan<int> Lengths => _hasLengths ? _lengths : ReadOnlySpan<int>.Empty;
+
+    /// <summary>Sets per-sequence lengths (each from 0 to <see cref="Capacity"/>), or clears them with an empty span.</summary>
+    public void SetLengths(ReadOnlySpan<int> lengths)
+    {
+        if (lengths.IsEmpty)
+        {
+            _hasLengths = false;
+            return;
+        }
+        if (lengths.Length != Batch)
+            throw new ArgumentException($"lengths has {lengths.Length} entries; expected one per sequence of the batch ({Batch}).", nameof(lengths));
+        for (int b = 0; b < lengths.Length; b++)
+        {
+            if (lengths[b] < 0 || lengths[b] > Capacity)
+                throw new ArgumentOutOfRangeException(nameof(lengths), lengths[b], $"lengths[{b}] = {lengths[b]} is not in 0..{Capacity}.");
+        }
+        lengths.CopyTo(_lengths);
+        _hasLengths = true;
+    }
+
+    /// <summary>True when step <paramref name="step"/> of sequence <paramref name="sequence"/> is padding.</summary>
+    public bool IsPadding(int step, int sequence) => _hasLengths && step >= _lengths[sequence];
+
+    public bool HasLengths => _hasLengths;
+
+    private readonly int[] _lengths = Array.Empty<int>();
+    private bool _hasLengths;
 
     public int InputSize(int input) => _inputSizes[input];
 
