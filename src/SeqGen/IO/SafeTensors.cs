@@ -1,0 +1,117 @@
+using System;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.IO;
+using System.Text.Json;
+
+namespace SeqGen.IO;
+
+/// <summary>One tensor of a safetensors file: its dtype ("F32" or "F64"), shape and values (widened to double).</summary>
+public sealed record SafeTensor(string Name, string DType, int[] Shape, double[] Values)
+{
+    public int ElementCount => Values.Length;
+}
+
+/// <summary>
+/// Reads safetensors files (8-byte little-endian header length, JSON header, raw little-endian
+/// data), checking everything before trusting it: the header length against the file size,
+/// every offset in bounds and no two tensors overlapping, and each shape against its byte count.
+/// A bad file is an <see cref="InvalidDataException"/> that names the problem.
+/// </summary>
+public static class SafeTensors
+{
+    /// <summary>Headers larger than this are refused rather than allocated (the format's own limit is 100 MB).</summary>
+    public const int MaxHeaderBytes = 100_000_000;
+
+    public static IReadOnlyDictionary<string, SafeTensor> Read(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return Read(File.ReadAllBytes(path), path);
+    }
+
+    public static IReadOnlyDictionary<string, SafeTensor> Read(ReadOnlySpan<byte> file, string source = "safetensors data")
+    {
+        if (file.Length < 8)
+            throw new InvalidDataException($"{source}: {file.Length} bytes is too short for the 8-byte header length.");
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(file);
+        if (headerLength > MaxHeaderBytes || headerLength > (ulong)(file.Length - 8))
+            throw new InvalidDataException($"{source}: the header claims {headerLength} bytes, but the file has {file.Length - 8} after the length.");
+        ReadOnlySpan<byte> data = file.Slice(8 + (int)headerLength);
+        var tensors = new Dictionary<string, SafeTensor>(StringComparer.Ordinal);
+        var ranges = new List<(long Start, long End, string Name)>();
+        JsonDocument header;
+        try
+        {
+            header = JsonDocument.Parse(file.Slice(8, (int)headerLength).ToArray());
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{source}: the header is not valid JSON: {e.Message}", e);
+        }
+        using (header)
+        {
+            if (header.RootElement.ValueKind != JsonValueKind.Object)
+                throw new InvalidDataException($"{source}: the header must be a JSON object.");
+            foreach (JsonProperty entry in header.RootElement.EnumerateObject())
+            {
+                if (entry.Name == "__metadata__")
+                    continue;
+                SafeTensor tensor = ReadTensor(entry, data, source, out long start, out long end);
+                ranges.Add((start, end, entry.Name));
+                tensors[entry.Name] = tensor;
+            }
+        }
+        ranges.Sort((a, b) => a.Start.CompareTo(b.Start));
+        for (int i = 1; i < ranges.Count; i++)
+        {
+            if (ranges[i].Start < ranges[i - 1].End)
+                throw new InvalidDataException($"{source}: tensors '{ranges[i - 1].Name}' and '{ranges[i].Name}' overlap.");
+        }
+        return tensors;
+    }
+
+    private static SafeTensor ReadTensor(JsonProperty entry, ReadOnlySpan<byte> data, string source, out long start, out long end)
+    {
+        string name = entry.Name;
+        JsonElement value = entry.Value;
+        if (value.ValueKind != JsonValueKind.Object
+            || !value.TryGetProperty("dtype", out JsonElement dtypeElement) || dtypeElement.ValueKind != JsonValueKind.String
+            || !value.TryGetProperty("shape", out JsonElement shapeElement) || shapeElement.ValueKind != JsonValueKind.Array
+            || !value.TryGetProperty("data_offsets", out JsonElement offsets) || offsets.ValueKind != JsonValueKind.Array || offsets.GetArrayLength() != 2)
+        {
+            throw new InvalidDataException($"{source}: tensor '{name}' needs dtype, shape and two data_offsets.");
+        }
+        string dtype = dtypeElement.GetString()!;
+        int width = dtype switch
+        {
+            "F32" => 4,
+            "F64" => 8,
+            _ => throw new InvalidDataException($"{source}: tensor '{name}' has dtype {dtype}; only F32 and F64 are supported."),
+        };
+        var shape = new int[shapeElement.GetArrayLength()];
+        long count = 1;
+        int d = 0;
+        foreach (JsonElement dimension in shapeElement.EnumerateArray())
+        {
+            if (!dimension.TryGetInt32(out int size) || size < 0)
+                throw new InvalidDataException($"{source}: tensor '{name}' has an invalid dimension {dimension}.");
+            shape[d++] = size;
+            count *= size;
+            if (count > int.MaxValue)
+                throw new InvalidDataException($"{source}: tensor '{name}' is too large.");
+        }
+        if (!offsets[0].TryGetInt64(out start) || !offsets[1].TryGetInt64(out end) || start < 0 || end < start || end > data.Length)
+            throw new InvalidDataException($"{source}: tensor '{name}' has data_offsets outside the {data.Length} data bytes.");
+        if (end - start != count * width)
+            throw new InvalidDataException($"{source}: tensor '{name}' of shape [{string.Join(", ", shape)}] and dtype {dtype} needs {count * width} bytes, but its offsets span {end - start}.");
+        var values = new double[count];
+        ReadOnlySpan<byte> bytes = data.Slice((int)start, (int)(end - start));
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = width == 4
+                ? BinaryPrimitives.ReadSingleLittleEndian(bytes.Slice(i * 4))
+                : BinaryPrimitives.ReadDoubleLittleEndian(bytes.Slice(i * 8));
+        }
+        return new SafeTensor(name, dtype, shape, values);
+    }
+}
