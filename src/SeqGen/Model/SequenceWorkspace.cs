@@ -102,6 +102,16 @@ public abstract class SequenceWorkspace<T> where T : unmanaged, IFloatingPointIe
     private readonly int[] _lengths = Array.Empty<int>();
     private bool _hasLengths;
 
+    /// <summary>
+    /// Truncated BPTT: the final states become the next chunk's initial states, so the state is
+    /// carried across chunks while gradients stop at the chunk boundary.
+    /// </summary>
+    public void CarryStates()
+    {
+        for (int s = 0; s < _finalStates.Length; s++)
+            _finalStates[s].CopyTo(_initialStates[s], 0);
+    }
+
     public int InputSize(int input) => _inputSizes[input];
 
     public int StateSize(int state) => _stateSizes[state];

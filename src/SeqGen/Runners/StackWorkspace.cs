@@ -79,6 +79,16 @@ public sealed class StackWorkspace<T> where T : unmanaged, IFloatingPointIeee754
 
     public Span<T> FinalStateGradient(int layer, int direction, int state) => CellWorkspace(layer, direction).FinalStateGradient(state);
 
+    /// <summary>
+    /// Truncated BPTT: makes every final state the next chunk's initial state, so a long sequence
+    /// runs chunk by chunk with its state carried and its gradient cut at the chunk boundary.
+    /// </summary>
+    public void CarryStates()
+    {
+        foreach (SequenceWorkspace<T> cell in _cells)
+            cell.CarryStates();
+    }
+
     public ReadOnlySpan<int> Lengths => _hasLengths ? _lengths : ReadOnlySpan<int>.Empty;
 
     /// <summary>Per-sequence lengths (or empty for none); a reversed direction runs backwards over each sequence's own length.</summary>
