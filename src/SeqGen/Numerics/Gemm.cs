@@ -51,6 +51,8 @@ public static class Gemm
             }
             if (transposeB && !transposeA)
             {
+                if (m == 1 && DirectGemm.TryMatrixVector(n, k, a.Slice(0, k), b, ldb, c.Slice(0, n)))
+                    return;
                 DirectGemm.DotProducts(m, n, k, a, lda, b, ldb, c, ldc);
                 return;
             }

@@ -1,0 +1,112 @@
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace SeqGen.Numerics;
+
+internal static partial class DirectGemm
+{
+    /// <summary>
+    /// y[j] += dot(x, B row j) for eight rows at once: the matrix-vector product of one sequence's
+    /// step. Eight accumulators share each load of x, and one horizontal-add tree turns them into
+    /// the eight sums (instead of eight separate reductions).
+    /// </summary>
+    public static bool TryMatrixVector<T>(int n, int k, ReadOnlySpan<T> x, ReadOnlySpan<T> b, int ldb, Span<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) != typeof(float) || !Avx.IsSupported || k < 8)
+            return false;
+        ReadOnlySpan<float> xs = MemoryMarshal.Cast<T, float>(x);
+        ReadOnlySpan<float> bs = MemoryMarshal.Cast<T, float>(b);
+        Span<float> ys = MemoryMarshal.Cast<T, float>(y);
+        ref float x0 = ref MemoryMarshal.GetReference(xs);
+        ref float b0 = ref MemoryMarshal.GetReference(bs);
+        int j = 0;
+        for (; j + 8 <= n; j += 8)
+        {
+            Vector256<float> sums = Vector512.IsHardwareAccelerated && k >= 16
+                ? Rows8x512(k, ref x0, ref Unsafe.Add(ref b0, j * ldb), ldb)
+                : Rows8x256(k, ref x0, ref Unsafe.Add(ref b0, j * ldb), ldb);
+            (Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(ys), (nuint)j) + sums).StoreUnsafe(ref MemoryMarshal.GetReference(ys), (nuint)j);
+        }
+        for (; j < n; j++)
+            ys[j] += Gemm.Dot(xs.Slice(0, k), bs.Slice(j * ldb, k));
+        return true;
+    }
+
+    private static Vector256<float> Rows8x512(int k, ref float x, ref float b, int ldb)
+    {
+        Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
+        int p = 0;
+        for (; p <= k - 16; p += 16)
+        {
+            Vector512<float> v = Vector512.LoadUnsafe(ref x, (nuint)p);
+            ref float r = ref Unsafe.Add(ref b, p);
+            s0 = Vector512.FusedMultiplyAdd(v, Vector512.LoadUnsafe(ref r), s0);
+            s1 = Vector512.FusedMultiplyAdd(v, Vector512.LoadUnsafe(ref Unsafe.Add(ref r, ldb)), s1);
+            s2 = Vector512.FusedMultiplyAdd(v, Vector512.LoadUnsafe(ref Unsafe.Add(ref r, 2 * ldb)), s2);
+            s3 = Vector512.FusedMultiplyAdd(v, Vector512.LoadUnsafe(ref Unsafe.Add(ref r, 3 * ldb)), s3);
+            s4 = Vector512.FusedMultiplyAdd(v, Vector512.LoadUnsafe(ref Unsafe.Add(ref r, 4 * ldb)), s4);
+            s5 = Vector512.FusedMultiplyAdd(v, Vector512.LoadUnsafe(ref Unsafe.Add(ref r, 5 * ldb)), s5);
+            s6 = Vector512.FusedMultiplyAdd(v, Vector512.LoadUnsafe(ref Unsafe.Add(ref r, 6 * ldb)), s6);
+            s7 = Vector512.FusedMultiplyAdd(v, Vector512.LoadUnsafe(ref Unsafe.Add(ref r, 7 * ldb)), s7);
+        }
+        Vector256<float> sums = Tree(Fold(s0), Fold(s1), Fold(s2), Fold(s3), Fold(s4), Fold(s5), Fold(s6), Fold(s7));
+        return sums + Tail(p, k, ref x, ref b, ldb);
+    }
+
+    private static Vector256<float> Rows8x256(int k, ref float x, ref float b, int ldb)
+    {
+        Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
+        int p = 0;
+        for (; p <= k - 8; p += 8)
+        {
+            Vector256<float> v = Vector256.LoadUnsafe(ref x, (nuint)p);
+            ref float r = ref Unsafe.Add(ref b, p);
+            s0 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref r), s0);
+            s1 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref Unsafe.Add(ref r, ldb)), s1);
+            s2 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref Unsafe.Add(ref r, 2 * ldb)), s2);
+            s3 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref Unsafe.Add(ref r, 3 * ldb)), s3);
+            s4 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref Unsafe.Add(ref r, 4 * ldb)), s4);
+            s5 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref Unsafe.Add(ref r, 5 * ldb)), s5);
+            s6 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref Unsafe.Add(ref r, 6 * ldb)), s6);
+            s7 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref Unsafe.Add(ref r, 7 * ldb)), s7);
+        }
+        return Tree(s0, s1, s2, s3, s4, s5, s6, s7) + Tail(p, k, ref x, ref b, ldb);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Fold(Vector512<float> v) => v.GetLower() + v.GetUpper();
+
+    // Eight vectors to one vector of their eight sums: three rounds of pairwise horizontal adds,
+    // then the two 128-bit halves added.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Tree(Vector256<float> s0, Vector256<float> s1, Vector256<float> s2, Vector256<float> s3,
+        Vector256<float> s4, Vector256<float> s5, Vector256<float> s6, Vector256<float> s7)
+    {
+        Vector256<float> a = Avx.HorizontalAdd(s0, s1), b = Avx.HorizontalAdd(s2, s3);
+        Vector256<float> c = Avx.HorizontalAdd(s4, s5), d = Avx.HorizontalAdd(s6, s7);
+        Vector256<float> ab = Avx.HorizontalAdd(a, b), cd = Avx.HorizontalAdd(c, d);
+        // ab = [s0 s1 s2 s3 | s0 s1 s2 s3] partial halves (low lane, high lane); same for cd.
+        Vector256<float> low = Avx.Permute2x128(ab, cd, 0x20), high = Avx.Permute2x128(ab, cd, 0x31);
+        return low + high;
+    }
+
+    private static Vector256<float> Tail(int p, int k, ref float x, ref float b, int ldb)
+    {
+        if (p == k)
+            return Vector256<float>.Zero;
+        Span<float> rest = stackalloc float[8];
+        for (int row = 0; row < 8; row++)
+        {
+            float sum = 0;
+            for (int q = p; q < k; q++)
+                sum += Unsafe.Add(ref x, q) * Unsafe.Add(ref b, row * ldb + q);
+            rest[row] = sum;
+        }
+        return Vector256.Create((ReadOnlySpan<float>)rest);
+    }
+}
