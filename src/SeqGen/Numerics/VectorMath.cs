@@ -44,13 +44,48 @@ public static class VectorMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sigmoid<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.One / (T.One + T.Exp(-x));
 
-    // tanh(x) = 1 - 2 / (exp(2x) + 1) saturates correctly at both ends (exp overflows to +inf or
-    // underflows to 0); its absolute error near 0 is a few ulp of 1.
+    /// <summary>
+    /// tanh with a few ulp of error everywhere: an odd polynomial (float) or rational function
+    /// (double) of Cephes for |x| &lt; 0.625, where 1 - 2 / (exp(2|x|) + 1) would cancel, and that
+    /// formula, which saturates correctly, elsewhere; the sign is copied back.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<T> Tanh<T>(Vector<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
         Vector<T> one = Vector<T>.One;
-        return one - (one + one) / (Exp(x + x) + one);
+        Vector<T> a = Vector.Abs(x);
+        Vector<T> large = one - (one + one) / (Exp(a + a) + one);
+        Vector<T> z = x * x;
+        Vector<T> small;
+        if (typeof(T) == typeof(float))
+        {
+            Vector<T> p = C<T>(-5.70498872745E-3) * z + C<T>(2.06390887954E-2);
+            p = p * z - C<T>(5.37397155531E-2);
+            p = p * z + C<T>(1.33314422036E-1);
+            p = p * z - C<T>(3.33332819422E-1);
+            small = p * z * x + x;
+        }
+        else
+        {
+            Vector<T> p = (C<T>(-9.64399179425052238628E-1) * z - C<T>(9.92877231001918586564E1)) * z - C<T>(1.61468768441708447952E3);
+            Vector<T> q = ((z + C<T>(1.12811678491632931402E2)) * z + C<T>(2.23548839060100448583E3)) * z + C<T>(4.84406305325125486048E3);
+            small = x + x * z * p / q;
+        }
+        Vector<T> signedLarge = Vector.ConditionalSelect(Vector.LessThan(x, Vector<T>.Zero), -large, large);
+        return Vector.ConditionalSelect(Vector.LessThan(a, C<T>(0.625)), small, signedLarge);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<T> C<T>(double value) where T : unmanaged, IFloatingPointIeee754<T> => new(T.CreateTruncating(value));
+
+    /// <summary>log(1 + u) accurate for small u: log(w)·u/(w − 1) with w = 1 + u (Goldberg's correction).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<T> LogOnePlus<T>(Vector<T> u) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Vector<T> w = Vector<T>.One + u;
+        Vector<T> d = w - Vector<T>.One;
+        Vector<T> corrected = Log(w) * u / d;
+        return Vector.ConditionalSelect(Vector.Equals(d, Vector<T>.Zero), u, corrected);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -62,14 +97,14 @@ public static class VectorMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Relu<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? x : T.Zero;
 
-    /// <summary>log(1 + exp(x)) computed as max(x, 0) + log(1 + exp(-|x|)), which never overflows.</summary>
+    /// <summary>log(1 + exp(x)) computed as max(x, 0) + log1p(exp(-|x|)), which never overflows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<T> Softplus<T>(Vector<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Vector.Max(x, Vector<T>.Zero) + Log(Vector<T>.One + Exp(-Vector.Abs(x)));
+        Vector.Max(x, Vector<T>.Zero) + LogOnePlus(Exp(-Vector.Abs(x)));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Softplus<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> =>
-        T.Max(x, T.Zero) + T.Log(T.One + T.Exp(-T.Abs(x)));
+        T.Max(x, T.Zero) + T.LogP1(T.Exp(-T.Abs(x)));
 
     /// <summary>The derivative of relu at x applied to d: d where x &gt; 0, else 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
