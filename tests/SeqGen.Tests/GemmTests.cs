@@ -8,7 +8,7 @@ public class GemmTests
 {
     public static TheoryData<int, int, int> Sizes => new()
     {
-        { 1, 1, 1 }, { 1, 37, 29 }, { 1, 64, 128 }, { 1, 9, 16 }, { 3, 5, 7 }, { 4, 33, 9 }, { 13, 17, 19 }, { 6, 32, 256 }, { 37, 70, 300 }, { 130, 530, 260 }, { 64, 48, 1 },
+        { 1, 1, 1 }, { 1, 37, 29 }, { 1, 64, 128 }, { 1, 9, 16 }, { 3, 5, 7 }, { 4, 33, 9 }, { 13, 17, 19 }, { 6, 32, 256 }, { 37, 70, 300 }, { 130, 530, 260 }, { 64, 48, 1 }, { 4, 1030, 1100 }, { 40, 300, 400 },
     };
 
     [Theory]
@@ -65,6 +65,29 @@ public class GemmTests
         for (int i = 0; i < length; i++)
             values[i] = T.CreateChecked(random.NextDouble() * 2 - 1);
         return values;
+    }
+
+    [Fact]
+    public void OneThread_And_TwoThreads_GiveTheSameResult()
+    {
+        const int m = 96, n = 700, k = 300;
+        var random = new Random(9);
+        float[] a = Random<float>(m * k, random), b = Random<float>(n * k, random);
+        var one = new float[m * n];
+        var two = new float[m * n];
+        int saved = Gemm.MaxThreads;
+        try
+        {
+            Gemm.MaxThreads = 1;
+            Gemm.Compute<float>(false, true, m, n, k, a, k, b, k, one, n, false);
+            Gemm.MaxThreads = 2;
+            Gemm.Compute<float>(false, true, m, n, k, a, k, b, k, two, n, false);
+        }
+        finally
+        {
+            Gemm.MaxThreads = saved;
+        }
+        Assert.Equal(one, two);
     }
 
     [Fact]

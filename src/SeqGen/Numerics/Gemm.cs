@@ -40,6 +40,24 @@ public static class Gemm
         }
         if (k == 0)
             return;
+        if (!GemmThreads.TryParallel(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc))
+            ComputeSerial(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc);
+    }
+
+    /// <summary>Threads a large product may use (1 or 2).</summary>
+    public static int MaxThreads
+    {
+        get => GemmThreads.MaxThreads;
+        set => GemmThreads.MaxThreads = value is 1 or 2
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "MaxThreads must be 1 or 2.");
+    }
+
+    /// <summary>C += op(A)·op(B) on the calling thread; arguments already checked.</summary>
+    internal static void ComputeSerial<T>(bool transposeA, bool transposeB, int m, int n, int k,
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         if (PackedGemm.IsSupported<T>())
         {
             // Packing pays off when each packed element is reused by many rows; a batch's step

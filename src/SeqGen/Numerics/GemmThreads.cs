@@ -1,0 +1,127 @@
+using System;
+using System.Numerics;
+using System.Threading;
+
+namespace SeqGen.Numerics;
+
+/// <summary>
+/// Splits a large product between the calling thread and one persistent worker thread (the
+/// machine this targets has two cores). Nothing is allocated per call: the operands are pinned
+/// for the duration and handed over as pointers, and the worker waits on a reusable event.
+/// </summary>
+internal static unsafe class GemmThreads
+{
+    private static readonly ManualResetEventSlim Start = new(false, spinCount: 2000);
+    private static readonly ManualResetEventSlim Done = new(false, spinCount: 2000);
+    private static readonly object StartLock = new();
+    private static Thread? s_worker;
+    private static int s_busy;
+    private static Job s_job;
+
+    /// <summary>Threads a product may use: 1 or 2 (default: 2 when the machine has two cores or more).</summary>
+    public static int MaxThreads { get; set; } = Math.Min(2, Environment.ProcessorCount);
+
+    private struct Job
+    {
+        public bool IsDouble, TransposeA, TransposeB;
+        public int M, N, K, Lda, Ldb, Ldc, ALength, BLength, CLength;
+        public void* A, B, C;
+        public Exception? Error;
+    }
+
+    /// <summary>Runs the product on two threads when it is large enough and the worker is free; false otherwise.</summary>
+    public static bool TryParallel<T>(bool transposeA, bool transposeB, int m, int n, int k,
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (MaxThreads < 2 || (long)m * n * k < (1L << 22) || (m < 32 && n < 256))
+            return false;
+        if (Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
+            return false;
+        try
+        {
+            EnsureWorker();
+            bool byRows = m >= 32;
+            int split = byRows ? m / 2 : n / 2;
+            fixed (T* pa = a, pb = b, pc = c)
+            {
+                // The worker takes the second half of the rows (or columns) of C.
+                int aOffset = byRows ? (transposeA ? split : split * lda) : 0;
+                int bOffset = byRows ? 0 : (transposeB ? split * ldb : split);
+                int cOffset = byRows ? split * ldc : split;
+                s_job = new Job
+                {
+                    IsDouble = typeof(T) == typeof(double),
+                    TransposeA = transposeA,
+                    TransposeB = transposeB,
+                    M = byRows ? m - split : m,
+                    N = byRows ? n : n - split,
+                    K = k,
+                    Lda = lda,
+                    Ldb = ldb,
+                    Ldc = ldc,
+                    A = pa + aOffset,
+                    B = pb + bOffset,
+                    C = pc + cOffset,
+                    ALength = a.Length - aOffset,
+                    BLength = b.Length - bOffset,
+                    CLength = c.Length - cOffset,
+                };
+                Done.Reset();
+                Start.Set();
+                Gemm.ComputeSerial(transposeA, transposeB, byRows ? split : m, byRows ? n : split, k, a, lda, b, ldb, c, ldc);
+                Done.Wait();
+                if (s_job.Error is { } error)
+                    throw new InvalidOperationException("The GEMM worker thread failed.", error);
+            }
+            return true;
+        }
+        finally
+        {
+            Volatile.Write(ref s_busy, 0);
+        }
+    }
+
+    private static void EnsureWorker()
+    {
+        if (s_worker is not null)
+            return;
+        lock (StartLock)
+        {
+            if (s_worker is not null)
+                return;
+            var worker = new Thread(Work) { IsBackground = true, Name = "SeqGen GEMM worker" };
+            worker.Start();
+            s_worker = worker;
+        }
+    }
+
+    private static void Work()
+    {
+        while (true)
+        {
+            Start.Wait();
+            Start.Reset();
+            Job job = s_job;
+            try
+            {
+                if (job.IsDouble)
+                    Run<double>(job);
+                else
+                    Run<float>(job);
+                s_job.Error = null;
+            }
+            catch (Exception e)
+            {
+                s_job.Error = e;
+            }
+            Done.Set();
+        }
+    }
+
+    private static void Run<T>(Job job) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Gemm.ComputeSerial(job.TransposeA, job.TransposeB, job.M, job.N, job.K,
+            new ReadOnlySpan<T>(job.A, job.ALength), job.Lda,
+            new ReadOnlySpan<T>(job.B, job.BLength), job.Ldb,
+            new Span<T>(job.C, job.CLength), job.Ldc);
+}
