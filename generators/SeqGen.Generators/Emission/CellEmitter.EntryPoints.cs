@@ -21,6 +21,7 @@ internal sealed partial class CellEmitter
                 _w.Line($"for (int k = 0; k < {Lead(s)}; k++) {Array}.Copy(ws.Init{s}, 0, ws.S{s}, k * B * {length}, B * {length});");
             }
             _steps.EmitHoistedProducts(_w, "steps * B");
+            _steps.EmitTransposeWeights(_w);
             using (_w.Block("for (int t = 0; t < steps; t++)"))
             {
                 _w.Line("ForwardStep(ws, t, B);");

@@ -42,9 +42,18 @@ internal sealed partial class CellEmitter
             for (int x = 0; x < _plan.Temps.Count; x++)
                 fields.AddRange(new[] { $"X{x}", $"dX{x}" });
             foreach (ProductGroup group in _plan.Groups)
+            {
                 fields.AddRange(new[] { $"G{group.Index}", $"dG{group.Index}" });
+                if (!group.Hoisted && Recurrent)
+                    fields.Add($"WT{group.Index}");
+            }
             foreach (string field in fields)
                 _w.Line($"internal readonly T[] {field};");
+            if (Recurrent)
+            {
+                _w.Line("// True while WT* hold the transposed weights of the current pass.");
+                _w.Line("internal bool TransposedWeights;");
+            }
             _w.Line();
             if (Recurrent)
                 EmitSequenceWorkspaceConstructor();
@@ -83,6 +92,8 @@ internal sealed partial class CellEmitter
             string total = CellSize(group.TotalRows);
             _w.Line($"G{group.Index} = new T[{steps} * {rows} * {total}];");
             _w.Line($"dG{group.Index} = new T[{steps} * {rows} * {total}];");
+            if (!group.Hoisted && Recurrent)
+                _w.Line($"WT{group.Index} = new T[{total} * {CellSize(group.Operand.Length)}];");
         }
     }
 

@@ -136,7 +136,40 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
         string total = CodeText.Size(group.TotalRows);
         string operand = $"{OperandArray(group, false)}.AsSpan({address.RowStart(group.Operand, false, step, "0")})";
         string output = $"ws.G{CodeText.Int(group.Index)}.AsSpan({step} * B * {total})";
-        writer.Line($"{CodeText.Gemm}(false, true, {rows}, {total}, {cols}, {operand}, {cols}, P.AsSpan(_o_{group.Members[0].Matrix}), {cols}, {output}, {total}, false);");
+        string byRows = $"{CodeText.Gemm}(false, true, {rows}, {total}, {cols}, {operand}, {cols}, P.AsSpan(_o_{group.Members[0].Matrix}), {cols}, {output}, {total}, false);";
+        if (group.Hoisted || !address.Recurrent)
+        {
+            writer.Line(byRows);
+            return;
+        }
+        // A batched sequence pass transposes the weights once, so each step's product combines
+        // their rows (no horizontal sums); a single sequence or a streaming step reads them as they are.
+        writer.Line("if (ws.TransposedWeights)");
+        writer.Line($"    {CodeText.Gemm}(false, false, {rows}, {total}, {cols}, {operand}, {cols}, ws.WT{CodeText.Int(group.Index)}, {total}, {output}, {total}, false);");
+        writer.Line("else");
+        writer.Line("    " + byRows);
+    }
+
+    /// <summary>
+    /// Transposes the weights of every per-step product group into the workspace, when the batch
+    /// has enough rows to profit; a single sequence keeps the matrix-vector kernel.
+    /// </summary>
+    public void EmitTransposeWeights(SourceWriter writer)
+    {
+        if (!address.Recurrent)
+            return;
+        writer.Line("ws.TransposedWeights = B >= 4;");
+        using (writer.Block("if (ws.TransposedWeights)"))
+        {
+            foreach (ProductGroup group in plan.Groups)
+            {
+                if (group.Hoisted)
+                    continue;
+                string cols = CodeText.Size(group.Operand.Length);
+                string total = CodeText.Size(group.TotalRows);
+                writer.Line($"global::SeqGen.Numerics.Gemm.Transpose<T>(P.AsSpan(_o_{group.Members[0].Matrix}, {total} * {cols}), {total}, {cols}, ws.WT{CodeText.Int(group.Index)});");
+            }
+        }
     }
 
     private void EmitOperandGradient(SourceWriter writer, ProductGroup group, string rows, string step)

@@ -119,6 +119,33 @@ public static class Gemm
         }
     }
 
+    /// <summary>
+    /// Writes the transpose of the [rows × columns] matrix <paramref name="source"/> into
+    /// <paramref name="target"/> ([columns × rows]), in cache-sized tiles.
+    /// </summary>
+    public static void Transpose<T>(ReadOnlySpan<T> source, int rows, int columns, Span<T> target)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (source.Length < rows * columns)
+            throw new ArgumentException($"source holds {source.Length} elements; a [{rows} x {columns}] matrix needs {rows * columns}.", nameof(source));
+        if (target.Length < rows * columns)
+            throw new ArgumentException($"target holds {target.Length} elements; a [{columns} x {rows}] matrix needs {rows * columns}.", nameof(target));
+        const int Tile = 32;
+        for (int r0 = 0; r0 < rows; r0 += Tile)
+        {
+            int r1 = Math.Min(rows, r0 + Tile);
+            for (int c0 = 0; c0 < columns; c0 += Tile)
+            {
+                int c1 = Math.Min(columns, c0 + Tile);
+                for (int r = r0; r < r1; r++)
+                {
+                    for (int c = c0; c < c1; c++)
+                        target[c * rows + r] = source[r * columns + c];
+                }
+            }
+        }
+    }
+
     /// <summary>Sum of x[i] · y[i].</summary>
     public static T Dot<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
