@@ -92,6 +92,38 @@ public class CellBehaviourTests(ITestOutputHelper output)
             Assert.Equal(ws.FinalState(s).ToArray(), stream.State(s).ToArray());
     }
 
+    [Theory]
+    [MemberData(nameof(StockRecurrentCells))]
+    public void BatchedForward_MatchesEachSequenceAlone(string name)
+    {
+        // A batch of five takes the transposed-weight path; a single sequence the matrix-vector one.
+        const int steps = 4, batch = 5, input = 6, hidden = 11;
+        var cell = Create<double>(name, input, hidden, seed: 8);
+        var ws = cell.CreateWorkspace(steps, batch);
+        var random = new Random(6);
+        GradientCheck.Fill(ws.Input(0), random, 1.0);
+        cell.Forward(ws, steps);
+        for (int b = 0; b < batch; b++)
+        {
+            var alone = cell.CreateWorkspace(steps, 1);
+            for (int t = 0; t < steps; t++)
+                ws.Input(0).Slice((t * batch + b) * input, input).CopyTo(alone.Input(0).Slice(t * input, input));
+            cell.Forward(alone, steps);
+            int h = cell.StateSize(cell.OutputState);
+            for (int t = 0; t < steps; t++)
+            {
+                double[] expected = alone.Output(steps).Slice(t * h, h).ToArray();
+                double[] actual = ws.Output(steps).Slice((t * batch + b) * h, h).ToArray();
+                for (int i = 0; i < h; i++)
+                    Assert.Equal(expected[i], actual[i], 1e-12);
+            }
+        }
+    }
+
+    [Fact]
+    public void BatchedGradients_MatchFiniteDifferences() =>
+        Assert.Empty(GradientCheck.Recurrent(new Lstm<double>(inputSize: 3, hiddenSize: 6, seed: 2), steps: 4, batch: 5));
+
     [Fact]
     public void ConvenientStep_ChecksTheInputShape()
     {
