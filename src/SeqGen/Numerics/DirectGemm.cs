@@ -25,31 +25,32 @@ internal static partial class DirectGemm
         Span<T> sums = stackalloc T[8];
         ref T a0 = ref MemoryMarshal.GetReference(a);
         ref T b0 = ref MemoryMarshal.GetReference(b);
-        int i = 0;
-        for (; i + 2 <= m; i += 2)
+        // Blocks of four rows of B outside, pairs of rows of A inside: the four rows of B stay in
+        // cache while every row of A meets them.
+        int pairs = m - m % 2, quads = n - n % 4;
+        for (int j = 0; j < quads; j += 4)
         {
-            int j = 0;
-            for (; j + 4 <= n; j += 4)
+            ref T br = ref Unsafe.Add(ref b0, j * ldb);
+            for (int pair = 0; pair < pairs; pair += 2)
             {
-                ref T ar = ref Unsafe.Add(ref a0, i * lda);
-                ref T br = ref Unsafe.Add(ref b0, j * ldb);
+                ref T ar = ref Unsafe.Add(ref a0, pair * lda);
                 if (Wide)
                     Dot2x4_Vector512(k, ref ar, ref Unsafe.Add(ref ar, lda), ref br, ref Unsafe.Add(ref br, ldb), ref Unsafe.Add(ref br, 2 * ldb), ref Unsafe.Add(ref br, 3 * ldb), sums);
                 else
                     Dot2x4_Vector256(k, ref ar, ref Unsafe.Add(ref ar, lda), ref br, ref Unsafe.Add(ref br, ldb), ref Unsafe.Add(ref br, 2 * ldb), ref Unsafe.Add(ref br, 3 * ldb), sums);
                 for (int q = 0; q < 4; q++)
                 {
-                    c[i * ldc + j + q] += sums[q];
-                    c[(i + 1) * ldc + j + q] += sums[4 + q];
+                    c[pair * ldc + j + q] += sums[q];
+                    c[(pair + 1) * ldc + j + q] += sums[4 + q];
                 }
             }
-            for (; j < n; j++)
-            {
-                c[i * ldc + j] += Gemm.Dot(a.Slice(i * lda, k), b.Slice(j * ldb, k));
-                c[(i + 1) * ldc + j] += Gemm.Dot(a.Slice((i + 1) * lda, k), b.Slice(j * ldb, k));
-            }
         }
-        for (; i < m; i++)
+        for (int row = 0; row < pairs; row++)
+        {
+            for (int j = quads; j < n; j++)
+                c[row * ldc + j] += Gemm.Dot(a.Slice(row * lda, k), b.Slice(j * ldb, k));
+        }
+        for (int i = pairs; i < m; i++)
         {
             // A single row (the streaming step): four rows of B share each load of A's row.
             int j = 0;
@@ -81,9 +82,11 @@ internal static partial class DirectGemm
         ref T b0 = ref MemoryMarshal.GetReference(b);
         ref T c0 = ref MemoryMarshal.GetReference(c);
         int fullRows = m - m % 4, fullColumns = n - n % nr;
-        for (int i = 0; i < fullRows; i += 4)
+        // Column strips outside, rows inside: each strip of B (k × nr) is read from memory once
+        // and then reused from cache by every block of rows.
+        for (int j = 0; j < fullColumns; j += nr)
         {
-            for (int j = 0; j < fullColumns; j += nr)
+            for (int i = 0; i < fullRows; i += 4)
             {
                 if (Wide)
                     Axpy4_Vector512(k, ref Unsafe.Add(ref a0, i * rowStride), rowStride, colStride, ref Unsafe.Add(ref b0, j), ldb, ref Unsafe.Add(ref c0, i * ldc + j), ldc);
@@ -121,13 +124,13 @@ internal static partial class DirectGemm
         {
             Vector512<T> x0 = Vector512.LoadUnsafe(ref a0, (nuint)p), x1 = Vector512.LoadUnsafe(ref a1, (nuint)p);
             Vector512<T> y = Vector512.LoadUnsafe(ref b0, (nuint)p);
-            s00 = Fma(x0, y, s00); s10 = Fma(x1, y, s10);
+            s00 = Simd.Fma(x0, y, s00); s10 = Simd.Fma(x1, y, s10);
             y = Vector512.LoadUnsafe(ref b1, (nuint)p);
-            s01 = Fma(x0, y, s01); s11 = Fma(x1, y, s11);
+            s01 = Simd.Fma(x0, y, s01); s11 = Simd.Fma(x1, y, s11);
             y = Vector512.LoadUnsafe(ref b2, (nuint)p);
-            s02 = Fma(x0, y, s02); s12 = Fma(x1, y, s12);
+            s02 = Simd.Fma(x0, y, s02); s12 = Simd.Fma(x1, y, s12);
             y = Vector512.LoadUnsafe(ref b3, (nuint)p);
-            s03 = Fma(x0, y, s03); s13 = Fma(x1, y, s13);
+            s03 = Simd.Fma(x0, y, s03); s13 = Simd.Fma(x1, y, s13);
         }
         sums[0] = Vector512.Sum(s00); sums[1] = Vector512.Sum(s01); sums[2] = Vector512.Sum(s02); sums[3] = Vector512.Sum(s03);
         sums[4] = Vector512.Sum(s10); sums[5] = Vector512.Sum(s11); sums[6] = Vector512.Sum(s12); sums[7] = Vector512.Sum(s13);
@@ -154,35 +157,21 @@ internal static partial class DirectGemm
             Vector512<T> y0 = Vector512.LoadUnsafe(ref bp), y1 = Vector512.LoadUnsafe(ref bp, (nuint)w);
             ref T ap = ref Unsafe.Add(ref a, p * colStride);
             Vector512<T> x = Vector512.Create(ap);
-            c00 = Fma(x, y0, c00); c01 = Fma(x, y1, c01);
+            c00 = Simd.Fma(x, y0, c00); c01 = Simd.Fma(x, y1, c01);
             x = Vector512.Create(Unsafe.Add(ref ap, rowStride));
-            c10 = Fma(x, y0, c10); c11 = Fma(x, y1, c11);
+            c10 = Simd.Fma(x, y0, c10); c11 = Simd.Fma(x, y1, c11);
             x = Vector512.Create(Unsafe.Add(ref ap, 2 * rowStride));
-            c20 = Fma(x, y0, c20); c21 = Fma(x, y1, c21);
+            c20 = Simd.Fma(x, y0, c20); c21 = Simd.Fma(x, y1, c21);
             x = Vector512.Create(Unsafe.Add(ref ap, 3 * rowStride));
-            c30 = Fma(x, y0, c30); c31 = Fma(x, y1, c31);
+            c30 = Simd.Fma(x, y0, c30); c31 = Simd.Fma(x, y1, c31);
         }
-        AddRow(ref c, 0, c00, c01, w);
-        AddRow(ref c, ldc, c10, c11, w);
-        AddRow(ref c, 2 * ldc, c20, c21, w);
-        AddRow(ref c, 3 * ldc, c30, c31, w);
+        Simd.AddPair(ref c, 0, c00, c01, w);
+        Simd.AddPair(ref c, ldc, c10, c11, w);
+        Simd.AddPair(ref c, 2 * ldc, c20, c21, w);
+        Simd.AddPair(ref c, 3 * ldc, c30, c31, w);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddRow<T>(ref T c, int offset, Vector512<T> left, Vector512<T> right, int w) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        ref T row = ref Unsafe.Add(ref c, offset);
-        (Vector512.LoadUnsafe(ref row) + left).StoreUnsafe(ref row);
-        (Vector512.LoadUnsafe(ref row, (nuint)w) + right).StoreUnsafe(ref row, (nuint)w);
-    }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<T> Fma<T>(Vector512<T> a, Vector512<T> b, Vector512<T> c) where T : unmanaged
-    {
-        if (typeof(T) == typeof(float))
-            return Vector512.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
-        return Vector512.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
-    }
 
     // C[i, j] += dot(A row i, B row j) for rows i0..i0+2 of A and j0..j0+4 of B: eight
     // accumulators share every load.
@@ -197,13 +186,13 @@ internal static partial class DirectGemm
         {
             Vector256<T> x0 = Vector256.LoadUnsafe(ref a0, (nuint)p), x1 = Vector256.LoadUnsafe(ref a1, (nuint)p);
             Vector256<T> y = Vector256.LoadUnsafe(ref b0, (nuint)p);
-            s00 = Fma(x0, y, s00); s10 = Fma(x1, y, s10);
+            s00 = Simd.Fma(x0, y, s00); s10 = Simd.Fma(x1, y, s10);
             y = Vector256.LoadUnsafe(ref b1, (nuint)p);
-            s01 = Fma(x0, y, s01); s11 = Fma(x1, y, s11);
+            s01 = Simd.Fma(x0, y, s01); s11 = Simd.Fma(x1, y, s11);
             y = Vector256.LoadUnsafe(ref b2, (nuint)p);
-            s02 = Fma(x0, y, s02); s12 = Fma(x1, y, s12);
+            s02 = Simd.Fma(x0, y, s02); s12 = Simd.Fma(x1, y, s12);
             y = Vector256.LoadUnsafe(ref b3, (nuint)p);
-            s03 = Fma(x0, y, s03); s13 = Fma(x1, y, s13);
+            s03 = Simd.Fma(x0, y, s03); s13 = Simd.Fma(x1, y, s13);
         }
         sums[0] = Vector256.Sum(s00); sums[1] = Vector256.Sum(s01); sums[2] = Vector256.Sum(s02); sums[3] = Vector256.Sum(s03);
         sums[4] = Vector256.Sum(s10); sums[5] = Vector256.Sum(s11); sums[6] = Vector256.Sum(s12); sums[7] = Vector256.Sum(s13);
@@ -230,33 +219,19 @@ internal static partial class DirectGemm
             Vector256<T> y0 = Vector256.LoadUnsafe(ref bp), y1 = Vector256.LoadUnsafe(ref bp, (nuint)w);
             ref T ap = ref Unsafe.Add(ref a, p * colStride);
             Vector256<T> x = Vector256.Create(ap);
-            c00 = Fma(x, y0, c00); c01 = Fma(x, y1, c01);
+            c00 = Simd.Fma(x, y0, c00); c01 = Simd.Fma(x, y1, c01);
             x = Vector256.Create(Unsafe.Add(ref ap, rowStride));
-            c10 = Fma(x, y0, c10); c11 = Fma(x, y1, c11);
+            c10 = Simd.Fma(x, y0, c10); c11 = Simd.Fma(x, y1, c11);
             x = Vector256.Create(Unsafe.Add(ref ap, 2 * rowStride));
-            c20 = Fma(x, y0, c20); c21 = Fma(x, y1, c21);
+            c20 = Simd.Fma(x, y0, c20); c21 = Simd.Fma(x, y1, c21);
             x = Vector256.Create(Unsafe.Add(ref ap, 3 * rowStride));
-            c30 = Fma(x, y0, c30); c31 = Fma(x, y1, c31);
+            c30 = Simd.Fma(x, y0, c30); c31 = Simd.Fma(x, y1, c31);
         }
-        AddRow(ref c, 0, c00, c01, w);
-        AddRow(ref c, ldc, c10, c11, w);
-        AddRow(ref c, 2 * ldc, c20, c21, w);
-        AddRow(ref c, 3 * ldc, c30, c31, w);
+        Simd.AddPair(ref c, 0, c00, c01, w);
+        Simd.AddPair(ref c, ldc, c10, c11, w);
+        Simd.AddPair(ref c, 2 * ldc, c20, c21, w);
+        Simd.AddPair(ref c, 3 * ldc, c30, c31, w);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddRow<T>(ref T c, int offset, Vector256<T> left, Vector256<T> right, int w) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        ref T row = ref Unsafe.Add(ref c, offset);
-        (Vector256.LoadUnsafe(ref row) + left).StoreUnsafe(ref row);
-        (Vector256.LoadUnsafe(ref row, (nuint)w) + right).StoreUnsafe(ref row, (nuint)w);
-    }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<T> Fma<T>(Vector256<T> a, Vector256<T> b, Vector256<T> c) where T : unmanaged
-    {
-        if (typeof(T) == typeof(float))
-            return Vector256.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
-        return Vector256.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
-    }
 }

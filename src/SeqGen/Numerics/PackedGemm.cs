@@ -154,21 +154,7 @@ internal static class PackedGemm
             Kernel256(kc, ref MemoryMarshal.GetReference(panelA), ref MemoryMarshal.GetReference(panelB), ref MemoryMarshal.GetReference(c), ldc);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<T> Fma<T>(Vector512<T> a, Vector512<T> b, Vector512<T> c) where T : unmanaged
-    {
-        if (typeof(T) == typeof(float))
-            return Vector512.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
-        return Vector512.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
-    }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<T> Fma<T>(Vector256<T> a, Vector256<T> b, Vector256<T> c) where T : unmanaged
-    {
-        if (typeof(T) == typeof(float))
-            return Vector256.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
-        return Vector256.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
-    }
 
     // C[0..6, 0..2W] += panelA (6 × kc) · panelB (kc × 2W): twelve accumulators stay in registers.
     private static void Kernel512<T>(int kc, ref T a, ref T b, ref T c, int ldc) where T : unmanaged, IFloatingPointIeee754<T>
@@ -184,33 +170,26 @@ internal static class PackedGemm
             Vector512<T> b0 = Vector512.LoadUnsafe(ref bp);
             Vector512<T> b1 = Vector512.LoadUnsafe(ref bp, (nuint)w);
             Vector512<T> x = Vector512.Create(ap);
-            c00 = Fma(x, b0, c00); c01 = Fma(x, b1, c01);
+            c00 = Simd.Fma(x, b0, c00); c01 = Simd.Fma(x, b1, c01);
             x = Vector512.Create(Unsafe.Add(ref ap, 1));
-            c10 = Fma(x, b0, c10); c11 = Fma(x, b1, c11);
+            c10 = Simd.Fma(x, b0, c10); c11 = Simd.Fma(x, b1, c11);
             x = Vector512.Create(Unsafe.Add(ref ap, 2));
-            c20 = Fma(x, b0, c20); c21 = Fma(x, b1, c21);
+            c20 = Simd.Fma(x, b0, c20); c21 = Simd.Fma(x, b1, c21);
             x = Vector512.Create(Unsafe.Add(ref ap, 3));
-            c30 = Fma(x, b0, c30); c31 = Fma(x, b1, c31);
+            c30 = Simd.Fma(x, b0, c30); c31 = Simd.Fma(x, b1, c31);
             x = Vector512.Create(Unsafe.Add(ref ap, 4));
-            c40 = Fma(x, b0, c40); c41 = Fma(x, b1, c41);
+            c40 = Simd.Fma(x, b0, c40); c41 = Simd.Fma(x, b1, c41);
             x = Vector512.Create(Unsafe.Add(ref ap, 5));
-            c50 = Fma(x, b0, c50); c51 = Fma(x, b1, c51);
+            c50 = Simd.Fma(x, b0, c50); c51 = Simd.Fma(x, b1, c51);
         }
-        Add(ref c, 0, c00, c01, w);
-        Add(ref c, ldc, c10, c11, w);
-        Add(ref c, 2 * ldc, c20, c21, w);
-        Add(ref c, 3 * ldc, c30, c31, w);
-        Add(ref c, 4 * ldc, c40, c41, w);
-        Add(ref c, 5 * ldc, c50, c51, w);
+        Simd.AddPair(ref c, 0, c00, c01, w);
+        Simd.AddPair(ref c, ldc, c10, c11, w);
+        Simd.AddPair(ref c, 2 * ldc, c20, c21, w);
+        Simd.AddPair(ref c, 3 * ldc, c30, c31, w);
+        Simd.AddPair(ref c, 4 * ldc, c40, c41, w);
+        Simd.AddPair(ref c, 5 * ldc, c50, c51, w);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Add<T>(ref T c, int offset, Vector512<T> left, Vector512<T> right, int w) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        ref T row = ref Unsafe.Add(ref c, offset);
-        (Vector512.LoadUnsafe(ref row) + left).StoreUnsafe(ref row);
-        (Vector512.LoadUnsafe(ref row, (nuint)w) + right).StoreUnsafe(ref row, (nuint)w);
-    }
 
     private static void Kernel256<T>(int kc, ref T a, ref T b, ref T c, int ldc) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -225,31 +204,24 @@ internal static class PackedGemm
             Vector256<T> b0 = Vector256.LoadUnsafe(ref bp);
             Vector256<T> b1 = Vector256.LoadUnsafe(ref bp, (nuint)w);
             Vector256<T> x = Vector256.Create(ap);
-            c00 = Fma(x, b0, c00); c01 = Fma(x, b1, c01);
+            c00 = Simd.Fma(x, b0, c00); c01 = Simd.Fma(x, b1, c01);
             x = Vector256.Create(Unsafe.Add(ref ap, 1));
-            c10 = Fma(x, b0, c10); c11 = Fma(x, b1, c11);
+            c10 = Simd.Fma(x, b0, c10); c11 = Simd.Fma(x, b1, c11);
             x = Vector256.Create(Unsafe.Add(ref ap, 2));
-            c20 = Fma(x, b0, c20); c21 = Fma(x, b1, c21);
+            c20 = Simd.Fma(x, b0, c20); c21 = Simd.Fma(x, b1, c21);
             x = Vector256.Create(Unsafe.Add(ref ap, 3));
-            c30 = Fma(x, b0, c30); c31 = Fma(x, b1, c31);
+            c30 = Simd.Fma(x, b0, c30); c31 = Simd.Fma(x, b1, c31);
             x = Vector256.Create(Unsafe.Add(ref ap, 4));
-            c40 = Fma(x, b0, c40); c41 = Fma(x, b1, c41);
+            c40 = Simd.Fma(x, b0, c40); c41 = Simd.Fma(x, b1, c41);
             x = Vector256.Create(Unsafe.Add(ref ap, 5));
-            c50 = Fma(x, b0, c50); c51 = Fma(x, b1, c51);
+            c50 = Simd.Fma(x, b0, c50); c51 = Simd.Fma(x, b1, c51);
         }
-        Add(ref c, 0, c00, c01, w);
-        Add(ref c, ldc, c10, c11, w);
-        Add(ref c, 2 * ldc, c20, c21, w);
-        Add(ref c, 3 * ldc, c30, c31, w);
-        Add(ref c, 4 * ldc, c40, c41, w);
-        Add(ref c, 5 * ldc, c50, c51, w);
+        Simd.AddPair(ref c, 0, c00, c01, w);
+        Simd.AddPair(ref c, ldc, c10, c11, w);
+        Simd.AddPair(ref c, 2 * ldc, c20, c21, w);
+        Simd.AddPair(ref c, 3 * ldc, c30, c31, w);
+        Simd.AddPair(ref c, 4 * ldc, c40, c41, w);
+        Simd.AddPair(ref c, 5 * ldc, c50, c51, w);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Add<T>(ref T c, int offset, Vector256<T> left, Vector256<T> right, int w) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        ref T row = ref Unsafe.Add(ref c, offset);
-        (Vector256.LoadUnsafe(ref row) + left).StoreUnsafe(ref row);
-        (Vector256.LoadUnsafe(ref row, (nuint)w) + right).StoreUnsafe(ref row, (nuint)w);
-    }
 }
