@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Numerics;
 using SeqGen.Cells;
 using SeqGen.IO;
@@ -10,102 +11,131 @@ using SeqGen.Runners;
 namespace SeqGen.Tests;
 
 /// <summary>
-/// A two-layer bidirectional LSTM stack of the stock Lstm cell, given PyTorch's weights, matches
-/// nn.LSTM(num_layers=2, bidirectional=True): outputs, final states and every gradient, for the
-/// loss on the outputs alone and with the final states (fixtures produced by real PyTorch).
+/// Stock cells given PyTorch's weights match nn.RNN, nn.GRU, nn.LSTM (one layer, and two layers
+/// bidirectional) and nn.GRUCell, nn.LSTMCell: outputs, final states and every gradient, for the
+/// loss on the outputs and with the final states added (fixtures from real PyTorch).
 /// </summary>
 public class TorchParityTests
 {
-    private static readonly string[] Gates = { "i", "f", "g", "o" }; // PyTorch's block order
-
-    [Fact]
-    public void BidirectionalTwoLayerLstm_Float64() => Check<double>("lstm_2layer_bidir.f64.safetensors", 1e-10);
-
-    [Fact]
-    public void BidirectionalTwoLayerLstm_Float32() => Check<float>("lstm_2layer_bidir.f32.safetensors", 1e-5);
-
-    private static void Check<T>(string file, double tolerance) where T : unmanaged, IFloatingPointIeee754<T>
+    public static TheoryData<string, TorchModule> Cases => new()
     {
-        var f = SafeTensors.Read(Path.Combine(GoldenRoot(), "tests", "SeqGen.Tests", "Fixtures", file));
-        const int steps = 5, batch = 2, input = 4, hidden = 3;
-        var stack = new RecurrentStack<T>((layer, direction, size) => new Lstm<T>(size, hidden), input, layers: 2, bidirectional: true);
-        for (int l = 0; l < 2; l++)
-        {
-            for (int d = 0; d < 2; d++)
-                LoadLayer(stack.Cell(l, d), f, Suffix(l, d), hidden);
-        }
+        { "rnn_tanh", TorchModule.RnnTanh },
+        { "gru", TorchModule.Gru },
+        { "lstm", TorchModule.Lstm },
+        { "lstm_2layer_bidir", TorchModule.Lstm },
+        { "gru_cell", TorchModule.Gru },
+        { "lstm_cell", TorchModule.Lstm },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Float64_Within1e10(string name, TorchModule module) => Check<double>(name, module, "f64", 1e-10, 1e-14);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Float32_Within1e5(string name, TorchModule module) => Check<float>(name, module, "f32", 1e-5, 1e-6);
+
+    internal static IReadOnlyDictionary<string, SafeTensor> Fixture(string name, string precision) =>
+        SafeTensors.Read(Path.Combine(GoldenFileRoot(), "tests", "SeqGen.Tests", "Fixtures", $"{name}.{precision}.safetensors"));
+
+    internal static RecurrentCellBase<T> Create<T>(TorchModule module, int input, int hidden) where T : unmanaged, IFloatingPointIeee754<T> => module switch
+    {
+        TorchModule.RnnTanh => new ElmanRnn<T>(input, hidden),
+        TorchModule.RnnRelu => new ElmanReluRnn<T>(input, hidden),
+        TorchModule.Gru => new Gru<T>(input, hidden),
+        _ => new Lstm<T>(input, hidden),
+    };
+
+    private static void Check<T>(string name, TorchModule module, string precision, double tolerance, double floor)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var f = Fixture(name, precision);
+        bool isCell = name.EndsWith("_cell", StringComparison.Ordinal);
+        int[] x = f["x"].Shape;
+        int steps = isCell ? 1 : x[0], batch = isCell ? x[0] : x[1], input = x[^1];
+        int hidden = f["h0"].Shape[^1];
+        int layers = isCell ? 1 : f.Keys.Count(k => k.StartsWith("weight_ih_l", StringComparison.Ordinal) && !k.EndsWith("_reverse", StringComparison.Ordinal));
+        bool bidirectional = f.ContainsKey("weight_ih_l0_reverse");
+        var stack = new RecurrentStack<T>((l, d, size) => Create<T>(module, size, hidden), input, layers, bidirectional);
+        if (isCell)
+            TorchWeights.Import(stack.Cell(0, 0), module, f);
+        else
+            TorchWeights.Import(stack, module, f);
+
         var ws = stack.CreateWorkspace(steps, batch);
         Copy(f["x"].Values, ws.Input);
-        for (int k = 0; k < 4; k++)
+        int chunk = batch * hidden;
+        var stateTensors = new (string Initial, string Final, string Weight, string State)[]
         {
-            // PyTorch orders h0 and c0 as l0, l0_reverse, l1, l1_reverse; the Lstm's states are c then h.
-            Copy(f["c0"].Values.AsSpan(k * batch * hidden, batch * hidden), ws.InitialState(k / 2, k % 2, 0));
-            Copy(f["h0"].Values.AsSpan(k * batch * hidden, batch * hidden), ws.InitialState(k / 2, k % 2, 1));
+            ("h0", isCell ? "h1" : "h_n", isCell ? "R_h1" : "R_h_n", "h"),
+            ("c0", isCell ? "c1" : "c_n", isCell ? "R_c1" : "R_c_n", "c"),
+        };
+        for (int k = 0; k < stack.Layers * stack.Directions; k++)
+        {
+            foreach (var s in stateTensors)
+            {
+                if (f.ContainsKey(s.Initial))
+                    Copy(f[s.Initial].Values.AsSpan(k * chunk, chunk), ws.InitialState(k / stack.Directions, k % stack.Directions, StateIndex(stack.Cell(0, 0), s.State)));
+            }
         }
 
-        foreach (bool full in new[] { false, true })
+        foreach (bool full in f.ContainsKey("loss_full") ? new[] { false, true } : new[] { false })
         {
             stack.Forward(ws, steps);
-            Near(f["output"].Values, ws.Output(steps), tolerance, "output");
-            for (int k = 0; k < 4; k++)
+            Near(f[isCell ? "h1" : "output"].Values, ws.Output(steps), tolerance, floor, "output");
+            for (int k = 0; k < stack.Layers * stack.Directions; k++)
             {
-                Near(f["h_n"].Values.AsSpan(k * batch * hidden, batch * hidden), ws.FinalState(k / 2, k % 2, 1), tolerance, "h_n");
-                Near(f["c_n"].Values.AsSpan(k * batch * hidden, batch * hidden), ws.FinalState(k / 2, k % 2, 0), tolerance, "c_n");
-                Copy(full ? f["R_h_n"].Values.AsSpan(k * batch * hidden, batch * hidden) : new double[batch * hidden], ws.FinalStateGradient(k / 2, k % 2, 1));
-                Copy(full ? f["R_c_n"].Values.AsSpan(k * batch * hidden, batch * hidden) : new double[batch * hidden], ws.FinalStateGradient(k / 2, k % 2, 0));
+                int l = k / stack.Directions, d = k % stack.Directions;
+                foreach (var s in stateTensors)
+                {
+                    if (!f.ContainsKey(s.Final))
+                        continue;
+                    int state = StateIndex(stack.Cell(l, d), s.State);
+                    Near(f[s.Final].Values.AsSpan(k * chunk, chunk), ws.FinalState(l, d, state), tolerance, floor, s.Final);
+                    // The output already carries h1 of a cell module; only the extra weights go on its final state.
+                    bool weighted = full && f.ContainsKey(s.Weight) && !(isCell && s.State == "h");
+                    Copy(weighted ? f[s.Weight].Values.AsSpan(k * chunk, chunk) : new double[chunk], ws.FinalStateGradient(l, d, state));
+                }
             }
             Copy(f["R"].Values, ws.OutputGradient(steps));
-            foreach (IParameterized<T> module in stack.Modules)
-                Array.Clear(module.Gradients);
+            foreach (IParameterized<T> m in stack.Modules)
+                Array.Clear(m.Gradients);
             stack.Backward(ws, steps);
 
             string grad = full ? "grad_full." : "grad.";
-            Near(f[grad + "x"].Values, ws.InputGradient, tolerance, grad + "x");
-            for (int k = 0; k < 4; k++)
+            Near(f[grad + "x"].Values, ws.InputGradient, tolerance, floor, grad + "x");
+            for (int k = 0; k < stack.Layers * stack.Directions; k++)
             {
-                Near(f[grad + "h0"].Values.AsSpan(k * batch * hidden, batch * hidden), ws.InitialStateGradient(k / 2, k % 2, 1), tolerance, grad + "h0");
-                Near(f[grad + "c0"].Values.AsSpan(k * batch * hidden, batch * hidden), ws.InitialStateGradient(k / 2, k % 2, 0), tolerance, grad + "c0");
-            }
-            for (int l = 0; l < 2; l++)
-            {
-                for (int d = 0; d < 2; d++)
+                foreach (var s in stateTensors)
                 {
-                    RecurrentCellBase<T> cell = stack.Cell(l, d);
-                    string suffix = Suffix(l, d);
-                    for (int g = 0; g < 4; g++)
+                    if (f.ContainsKey(grad + s.Initial))
                     {
-                        Near(Rows(f[grad + "weight_ih" + suffix], g, hidden), cell.Gradient("W_" + Gates[g]), tolerance, grad + "weight_ih" + suffix);
-                        Near(Rows(f[grad + "weight_hh" + suffix], g, hidden), cell.Gradient("U_" + Gates[g]), tolerance, grad + "weight_hh" + suffix);
-                        // One bias here stands for PyTorch's two, which both get its gradient.
-                        Near(Rows(f[grad + "bias_ih" + suffix], g, hidden), cell.Gradient("b_" + Gates[g]), tolerance, grad + "bias_ih" + suffix);
-                        Near(Rows(f[grad + "bias_hh" + suffix], g, hidden), cell.Gradient("b_" + Gates[g]), tolerance, grad + "bias_hh" + suffix);
+                        int state = StateIndex(stack.Cell(k / stack.Directions, k % stack.Directions), s.State);
+                        Near(f[grad + s.Initial].Values.AsSpan(k * chunk, chunk), ws.InitialStateGradient(k / stack.Directions, k % stack.Directions, state), tolerance, floor, grad + s.Initial);
                     }
                 }
             }
+            IEnumerable<SafeTensor> ours = isCell
+                ? TorchWeights.ExportLayer(stack.Cell(0, 0), module, "", gradients: true)
+                : TorchWeights.ExportGradients(stack, module);
+            int compared = 0;
+            foreach (SafeTensor gradient in ours)
+            {
+                Near(f[grad + gradient.Name].Values, gradient.Values, tolerance, floor, grad + gradient.Name);
+                compared++;
+            }
+            Assert.Equal(4 * stack.Layers * stack.Directions, compared);
         }
     }
 
-    private static string Suffix(int layer, int direction) => $"_l{layer}" + (direction == 1 ? "_reverse" : "");
-
-    private static void LoadLayer<T>(RecurrentCellBase<T> cell, IReadOnlyDictionary<string, SafeTensor> f, string suffix, int hidden)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    private static int StateIndex<T>(RecurrentCellBase<T> cell, string name) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (int g = 0; g < 4; g++)
+        for (int s = 0; s < cell.StateCount; s++)
         {
-            Copy(Rows(f["weight_ih" + suffix], g, hidden), cell.Parameter("W_" + Gates[g]));
-            Copy(Rows(f["weight_hh" + suffix], g, hidden), cell.Parameter("U_" + Gates[g]));
-            ReadOnlySpan<double> ih = Rows(f["bias_ih" + suffix], g, hidden), hh = Rows(f["bias_hh" + suffix], g, hidden);
-            Span<T> bias = cell.Parameter("b_" + Gates[g]);
-            for (int i = 0; i < bias.Length; i++)
-                bias[i] = T.CreateChecked(ih[i] + hh[i]);
+            if (cell.StateName(s) == name)
+                return s;
         }
-    }
-
-    // Gate block g of a [4H, ...] tensor.
-    private static ReadOnlySpan<double> Rows(SafeTensor tensor, int gate, int hidden)
-    {
-        int columns = tensor.Shape.Length > 1 ? tensor.Shape[1] : 1;
-        return tensor.Values.AsSpan(gate * hidden * columns, hidden * columns);
+        return -1;
     }
 
     private static void Copy<T>(ReadOnlySpan<double> from, Span<T> to) where T : unmanaged, IFloatingPointIeee754<T>
@@ -115,20 +145,17 @@ public class TorchParityTests
             to[i] = T.CreateChecked(from[i]);
     }
 
-    private static void Near<T>(ReadOnlySpan<double> expected, ReadOnlySpan<T> actual, double tolerance, string what)
+    private static void Near<T>(ReadOnlySpan<double> expected, ReadOnlySpan<T> actual, double tolerance, double floor, string what)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int i = 0; i < expected.Length; i++)
         {
             double a = double.CreateChecked(actual[i]);
-            // Relative agreement, with an absolute floor (1e-6 in float32, as the fixtures' README says).
-            double floor = typeof(T) == typeof(float) ? 1e-6 : 1e-14;
-            Assert.True(Math.Abs(a - expected[i]) <= tolerance * Math.Abs(expected[i]) + floor,
-                $"{what}[{i}]: {a} vs PyTorch {expected[i]}");
+            Assert.True(Math.Abs(a - expected[i]) <= tolerance * Math.Abs(expected[i]) + floor, $"{what}[{i}]: {a} vs PyTorch {expected[i]}");
         }
     }
 
-    private static string GoldenRoot()
+    internal static string GoldenFileRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -2,6 +2,7 @@ using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
+using System.Text;
 using System.Text.Json;
 
 namespace SeqGen.IO;
@@ -68,6 +69,99 @@ public static class SafeTensors
                 throw new InvalidDataException($"{source}: tensors '{ranges[i - 1].Name}' and '{ranges[i].Name}' overlap.");
         }
         return tensors;
+    }
+
+    /// <summary>
+    /// Writes tensors (F32 when <paramref name="asFloat32"/>, else F64) and optional metadata, atomically:
+    /// to a temporary file that is flushed to disk and then renamed over <paramref name="path"/>,
+    /// so a crash mid-save leaves the previous file whole.
+    /// </summary>
+    public static void Write(string path, IReadOnlyList<SafeTensor> tensors, bool asFloat32, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(tensors);
+        int width = asFloat32 ? 4 : 8;
+        var sorted = new List<SafeTensor>(tensors);
+        sorted.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        var json = new StringBuilder("{");
+        long offset = 0;
+        if (metadata is not null && metadata.Count > 0)
+        {
+            json.Append("\"__metadata__\":{");
+            bool first = true;
+            foreach (var pair in metadata)
+            {
+                json.Append(first ? "" : ",").Append(JsonSerializerEscape(pair.Key)).Append(':').Append(JsonSerializerEscape(pair.Value));
+                first = false;
+            }
+            json.Append('}');
+        }
+        foreach (SafeTensor tensor in sorted)
+        {
+            long count = 1;
+            foreach (int d in tensor.Shape)
+                count *= d;
+            if (count != tensor.Values.Length)
+                throw new ArgumentException($"Tensor '{tensor.Name}' has {tensor.Values.Length} values but shape [{string.Join(", ", tensor.Shape)}].", nameof(tensors));
+            if (json.Length > 1)
+                json.Append(',');
+            json.Append(JsonSerializerEscape(tensor.Name)).Append(":{\"dtype\":\"").Append(asFloat32 ? "F32" : "F64")
+                .Append("\",\"shape\":[").Append(string.Join(",", tensor.Shape)).Append("],\"data_offsets\":[")
+                .Append(offset).Append(',').Append(offset + count * width).Append("]}");
+            offset += count * width;
+        }
+        json.Append('}');
+        // Pad the header with spaces to a multiple of 8 bytes, as the format recommends.
+        while ((Encoding.UTF8.GetByteCount(json.ToString()) % 8) != 0)
+            json.Append(' ');
+        byte[] header = Encoding.UTF8.GetBytes(json.ToString());
+        string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        string temporary = Path.Combine(directory, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N") + ".tmp");
+        try
+        {
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                Span<byte> length = stackalloc byte[8];
+                BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
+                stream.Write(length);
+                stream.Write(header);
+                Span<byte> value = stackalloc byte[8];
+                foreach (SafeTensor tensor in sorted)
+                {
+                    foreach (double v in tensor.Values)
+                    {
+                        if (asFloat32)
+                            BinaryPrimitives.WriteSingleLittleEndian(value, (float)v);
+                        else
+                            BinaryPrimitives.WriteDoubleLittleEndian(value, v);
+                        stream.Write(value.Slice(0, width));
+                    }
+                }
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch
+        {
+            if (File.Exists(temporary))
+                File.Delete(temporary);
+            throw;
+        }
+    }
+
+    private static string JsonSerializerEscape(string text)
+    {
+        var escaped = new StringBuilder("\"");
+        foreach (char c in text)
+        {
+            if (c == '"' || c == '\\')
+                escaped.Append('\\').Append(c);
+            else if (c < ' ')
+                escaped.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
+            else
+                escaped.Append(c);
+        }
+        return escaped.Append('"').ToString();
     }
 
     private static SafeTensor ReadTensor(JsonProperty entry, ReadOnlySpan<byte> data, string source, out long start, out long end)
