@@ -30,8 +30,14 @@ public static class SafeTensors
         return Read(File.ReadAllBytes(path), path);
     }
 
-    public static IReadOnlyDictionary<string, SafeTensor> Read(ReadOnlySpan<byte> file, string source = "safetensors data")
+    public static IReadOnlyDictionary<string, SafeTensor> Read(ReadOnlySpan<byte> file, string source = "safetensors data") =>
+        Read(file, source, out _);
+
+    /// <summary>Reads the tensors and the string-to-string <c>__metadata__</c> (empty when absent).</summary>
+    public static IReadOnlyDictionary<string, SafeTensor> Read(ReadOnlySpan<byte> file, string source, out IReadOnlyDictionary<string, string> metadata)
     {
+        var meta = new Dictionary<string, string>(StringComparer.Ordinal);
+        metadata = meta;
         if (file.Length < 8)
             throw new InvalidDataException($"{source}: {file.Length} bytes is too short for the 8-byte header length.");
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(file);
@@ -56,7 +62,17 @@ public static class SafeTensors
             foreach (JsonProperty entry in header.RootElement.EnumerateObject())
             {
                 if (entry.Name == "__metadata__")
+                {
+                    if (entry.Value.ValueKind != JsonValueKind.Object)
+                        throw new InvalidDataException($"{source}: __metadata__ must be an object of strings.");
+                    foreach (JsonProperty item in entry.Value.EnumerateObject())
+                    {
+                        if (item.Value.ValueKind != JsonValueKind.String)
+                            throw new InvalidDataException($"{source}: __metadata__ value '{item.Name}' is not a string.");
+                        meta[item.Name] = item.Value.GetString()!;
+                    }
                     continue;
+                }
                 SafeTensor tensor = ReadTensor(entry, data, source, out long start, out long end);
                 ranges.Add((start, end, entry.Name));
                 tensors[entry.Name] = tensor;

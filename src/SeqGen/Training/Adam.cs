@@ -33,6 +33,15 @@ public sealed class Adam<T> : Optimizer<T> where T : unmanaged, IFloatingPointIe
         double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8) =>
         new(modules, learningRate, beta1, beta2, epsilon, weightDecay, decoupledWeightDecay: true);
 
+    internal override IEnumerable<KeyValuePair<string, T[][]>> StateBuffers
+    {
+        get
+        {
+            yield return new KeyValuePair<string, T[][]>("first_moment", _first);
+            yield return new KeyValuePair<string, T[][]>("second_moment", _second);
+        }
+    }
+
     protected override void Update(int module, Span<T> parameters, ReadOnlySpan<T> gradients, int offset)
     {
         T lr = Cast(LearningRate), b1 = Cast(_beta1), b2 = Cast(_beta2), eps = Cast(_epsilon), decay = Cast(_weightDecay);

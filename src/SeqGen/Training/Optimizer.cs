@@ -29,7 +29,10 @@ public abstract class Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
     public double LearningRate { get; set; }
 
     /// <summary>Steps taken so far.</summary>
-    public long StepCount { get; protected set; }
+    public long StepCount { get; internal set; }
+
+    /// <summary>The optimizer's state buffers by name (one array per module), for checkpoints.</summary>
+    internal abstract IEnumerable<KeyValuePair<string, T[][]>> StateBuffers { get; }
 
     protected IReadOnlyList<IParameterized<T>> Modules => _modules;
 

@@ -26,6 +26,18 @@ public sealed class RmsProp<T> : Optimizer<T> where T : unmanaged, IFloatingPoin
         _buffer = momentum > 0 ? NewState() : null;
     }
 
+    internal override IEnumerable<KeyValuePair<string, T[][]>> StateBuffers
+    {
+        get
+        {
+            yield return new KeyValuePair<string, T[][]>("square_average", _square);
+            if (_mean is not null)
+                yield return new KeyValuePair<string, T[][]>("average", _mean);
+            if (_buffer is not null)
+                yield return new KeyValuePair<string, T[][]>("momentum_buffer", _buffer);
+        }
+    }
+
     protected override void Update(int module, Span<T> parameters, ReadOnlySpan<T> gradients, int offset)
     {
         T lr = Cast(LearningRate), alpha = Cast(_alpha), eps = Cast(_epsilon), mu = Cast(_momentum), decay = Cast(_weightDecay);

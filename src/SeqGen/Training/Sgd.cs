@@ -28,6 +28,15 @@ public sealed class Sgd<T> : Optimizer<T> where T : unmanaged, IFloatingPointIee
         _velocity = momentum > 0 ? NewState() : null;
     }
 
+    internal override IEnumerable<KeyValuePair<string, T[][]>> StateBuffers
+    {
+        get
+        {
+            if (_velocity is not null)
+                yield return new KeyValuePair<string, T[][]>("velocity", _velocity);
+        }
+    }
+
     protected override void Update(int module, Span<T> parameters, ReadOnlySpan<T> gradients, int offset)
     {
         T lr = Cast(LearningRate), decay = Cast(_weightDecay), mu = Cast(_momentum);
