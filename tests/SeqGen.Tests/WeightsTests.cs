@@ -75,3 +75,40 @@ public class WeightsTests
         Assert.Contains("header claims", Assert.Throws<InvalidDataException>(() => SafeTensors.Read(huge)).Message);
     }
 }
+
+public class NamedWeightsTests
+{
+    [Fact]
+    public void SaveLoad_ByGeneratedNames_AndRejectsMismatchesWhole()
+    {
+        var cell = new Lstm<float>(inputSize: 3, hiddenSize: 4, seed: 5);
+        var head = new SeqGen.Modules.Linear<float>(4, 2, seed: 6);
+        string path = Path.Combine(Path.GetTempPath(), $"seqgen-w-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            var model = new[] { new System.Collections.Generic.KeyValuePair<string, SeqGen.Model.IParameterized<float>>("encoder", cell), new("head", head) };
+            Weights.Save(path, model);
+            var names = SafeTensors.Read(path);
+            Assert.Equal(new[] { 4, 3 }, names["encoder.W_i"].Shape);
+            Assert.Equal(new[] { 4 }, names["encoder.b_f"].Shape);
+            Assert.Equal(new[] { 2, 4 }, names["head.weight"].Shape);
+
+            var copy = new Lstm<float>(inputSize: 3, hiddenSize: 4, seed: 9);
+            var copyHead = new SeqGen.Modules.Linear<float>(4, 2, seed: 10);
+            Weights.Load(path, new[] { new System.Collections.Generic.KeyValuePair<string, SeqGen.Model.IParameterized<float>>("encoder", copy), new("head", copyHead) });
+            Assert.Equal(cell.Parameters, copy.Parameters);
+            Assert.Equal(head.Parameters, copyHead.Parameters);
+
+            var wrong = new Lstm<float>(inputSize: 3, hiddenSize: 5);
+            float[] before = (float[])wrong.Parameters.Clone();
+            var error = Assert.Throws<InvalidDataException>(() => Weights.Load(path, new[] { new System.Collections.Generic.KeyValuePair<string, SeqGen.Model.IParameterized<float>>("encoder", wrong) }));
+            Assert.Contains("'encoder.W_i' is [4, 3], expected [5, 3]", error.Message);
+            Assert.Contains("unexpected 'head.weight'", error.Message);
+            Assert.Equal(before, wrong.Parameters);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
