@@ -1,47 +1,129 @@
 using System;
 using System.Collections.Generic;
+using System.CommandLine;
+using System.Globalization;
+using System.IO;
+using System.Text;
 using SeqGen.Cells;
 using SeqGen.Lab;
+using SeqGen.Model;
 
-// Lists every stock cell and the sample's own cell as the generator checked them at compile
-// time: sizes, states, inputs, each parameter's inferred shape, and the equations.
-var cells = new List<(string Name, string Summary)>
+// The long-term-dependency lab: trains recurrent cells on the adding problem at several lengths
+// and shows which of them carry information across the gap, next to the task's trivial baseline.
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
+var cells = new Dictionary<string, Func<int, int, int, RecurrentCellBase<float>>>(StringComparer.OrdinalIgnoreCase)
 {
-    ("ElmanRnn", ElmanRnn.ModelSummary),
-    ("ElmanReluRnn", ElmanReluRnn.ModelSummary),
-    ("ChoGru", ChoGru.ModelSummary),
-    ("Gru", Gru.ModelSummary),
-    ("Lstm", Lstm.ModelSummary),
-    ("PeepholeLstm", PeepholeLstm.ModelSummary),
-    ("DiagonalPeepholeLstm", DiagonalPeepholeLstm.ModelSummary),
-    ("CoupledLstm", CoupledLstm.ModelSummary),
-    ("LeakyRnn", LeakyRnn.ModelSummary),
-    ("LearnedLeakyRnn", LearnedLeakyRnn.ModelSummary),
-    ("ResidualRnn", ResidualRnn.ModelSummary),
-    ("SkipRnn", SkipRnn.ModelSummary),
-    ("TreeRnn", TreeRnn.ModelSummary),
-    ("MinimalGatedUnit (declared in this sample)", MinimalGatedUnit.ModelSummary),
+    ["ElmanRnn"] = (i, h, s) => new ElmanRnn(i, h, s),
+    ["Gru"] = (i, h, s) => new Gru(i, h, s),
+    ["ChoGru"] = (i, h, s) => new ChoGru(i, h, s),
+    ["Lstm"] = (i, h, s) => new Lstm(i, h, s),
+    ["LeakyRnn"] = (i, h, s) => new LeakyRnn(i, h, s),
+    ["LearnedLeakyRnn"] = (i, h, s) => new LearnedLeakyRnn(i, h, s),
+    ["CoupledLstm"] = (i, h, s) => new CoupledLstm(i, h, s),
+    ["MinimalGatedUnit"] = (i, h, s) => new MinimalGatedUnit(i, h, s),
 };
 
-string? only = args.Length > 0 ? args[0] : null;
-if (only is "--help" or "-h")
+var task = new Option<string>("--task") { Description = "The task: adding (the adding problem).", DefaultValueFactory = _ => "adding" };
+var lengths = new Option<string>("--lengths") { Description = "Sequence lengths, comma-separated.", DefaultValueFactory = _ => "20,100" };
+var cellNames = new Option<string>("--cells") { Description = $"Cells, comma-separated: {string.Join(", ", cells.Keys)}.", DefaultValueFactory = _ => "ElmanRnn,Gru,Lstm,LeakyRnn" };
+var steps = new Option<int>("--steps") { Description = "Training steps per cell and length.", DefaultValueFactory = _ => 1500 };
+var batch = new Option<int>("--batch") { Description = "Sequences per step.", DefaultValueFactory = _ => 32 };
+var hidden = new Option<int>("--hidden") { Description = "Hidden size.", DefaultValueFactory = _ => 32 };
+var learningRate = new Option<double>("--lr") { Description = "Learning rate.", DefaultValueFactory = _ => 0.01 };
+var optimizer = new Option<string>("--optimizer") { Description = "adam, sgd (momentum 0.9) or rmsprop.", DefaultValueFactory = _ => "adam" };
+var clip = new Option<string>("--clip") { Description = "Gradient clipping: norm, value or none.", DefaultValueFactory = _ => "norm" };
+var clipThreshold = new Option<double>("--clip-threshold") { Description = "Maximum global norm, or maximum absolute value.", DefaultValueFactory = _ => 1.0 };
+var seed = new Option<int>("--seed") { Description = "Seed of initialisation and data.", DefaultValueFactory = _ => 1 };
+var output = new Option<string>("--output") { Description = "Folder for the results table and loss curves (CSV).", DefaultValueFactory = _ => "lab-output" };
+
+var root = new RootCommand("SeqGen lab: which recurrent cells learn long-range dependencies?")
 {
-    Console.WriteLine("usage: SeqGen.Lab [CELL]   prints the checked model of every cell, or of CELL");
-    return 0;
-}
-int shown = 0;
-foreach (var (name, summary) in cells)
+    task, lengths, cellNames, steps, batch, hidden, learningRate, optimizer, clip, clipThreshold, seed, output,
+};
+ParseResult parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
 {
-    if (only is not null && !name.StartsWith(only, StringComparison.OrdinalIgnoreCase))
-        continue;
-    Console.WriteLine($"== {name}");
-    Console.WriteLine(summary);
-    Console.WriteLine();
-    shown++;
-}
-if (shown == 0)
-{
-    Console.Error.WriteLine($"error: no cell named '{only}'");
+    Console.Error.WriteLine("error: " + parsed.Errors[0].Message);
     return 2;
 }
-return 0;
+if (args.Length > 0 && Array.Exists(args, a => a is "--help" or "-h" or "-?"))
+    return parsed.Invoke();
+
+try
+{
+    if (parsed.GetValue(task) != "adding")
+        throw new ArgumentException($"--task '{parsed.GetValue(task)}' is not available; the lab has: adding.");
+    var chosen = new List<string>();
+    foreach (string name in parsed.GetValue(cellNames)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+    {
+        if (!cells.ContainsKey(name))
+            throw new ArgumentException($"--cells: '{name}' is not one of {string.Join(", ", cells.Keys)}.");
+        chosen.Add(name);
+    }
+    var sequenceLengths = new List<int>();
+    foreach (string text in parsed.GetValue(lengths)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+    {
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int length) || length < 2 || length > 10_000)
+            throw new ArgumentException($"--lengths: '{text}' is not a length from 2 to 10000.");
+        sequenceLengths.Add(length);
+    }
+    string optimizerName = parsed.GetValue(optimizer)!;
+    if (optimizerName is not ("adam" or "sgd" or "rmsprop"))
+        throw new ArgumentException($"--optimizer '{optimizerName}' is not adam, sgd or rmsprop.");
+    string clipMode = parsed.GetValue(clip)!;
+    if (clipMode is not ("norm" or "value" or "none"))
+        throw new ArgumentException($"--clip '{clipMode}' is not norm, value or none.");
+    var options = new TrainingOptions(
+        Positive(parsed.GetValue(steps), "--steps"), Positive(parsed.GetValue(batch), "--batch"), Positive(parsed.GetValue(hidden), "--hidden"),
+        parsed.GetValue(learningRate) is > 0 and var lr ? lr : throw new ArgumentException("--lr must be positive."),
+        optimizerName, clipMode,
+        parsed.GetValue(clipThreshold) is > 0 and var threshold ? threshold : throw new ArgumentException("--clip-threshold must be positive."),
+        parsed.GetValue(seed));
+    string folder = parsed.GetValue(output)!;
+    Directory.CreateDirectory(folder);
+
+    Console.WriteLine($"Adding problem: {options.Steps} steps of batch {options.Batch}, hidden {options.Hidden}, {optimizerName} lr {options.LearningRate}, clip {clipMode}; " +
+        $"baseline MSE {AddingProblem.BaselineLoss:F3}, solved below {Trainer.SolvedFraction * AddingProblem.BaselineLoss:F4}.");
+    var results = new List<TrainingResult>();
+    bool interactive = !Console.IsOutputRedirected;
+    foreach (int length in sequenceLengths)
+    {
+        foreach (string name in chosen)
+        {
+            string label = $"{name,-18} T={length,-4}";
+            TrainingResult result = Trainer.Run(name, cells[name], length, options, (step, loss) =>
+            {
+                if (interactive)
+                    Console.Write($"\r{label} step {step,6}/{options.Steps}  held-out MSE {loss:F4}   ");
+            });
+            if (interactive)
+                Console.Write("\r" + new string(' ', 70) + "\r");
+            Console.WriteLine($"{label} MSE {result.FinalLoss:F4}  {(result.Solved ? "solved" : "not solved")}  {result.Time.TotalSeconds:F1} s");
+            results.Add(result);
+        }
+    }
+
+    var table = new StringBuilder();
+    table.AppendLine("| cell | T | final MSE | baseline | solved | steps to solve | time |");
+    table.AppendLine("|---|---:|---:|---:|---|---:|---:|");
+    foreach (TrainingResult r in results)
+        table.AppendLine($"| {r.Cell} | {r.Length} | {r.FinalLoss:F4} | {r.Baseline:F3} | {(r.Solved ? "yes" : "no")} | {(r.StepsToSolve?.ToString(CultureInfo.InvariantCulture) ?? "-")} | {r.Time.TotalSeconds:F1} s |");
+    Console.WriteLine();
+    Console.Write(table);
+    File.WriteAllText(Path.Combine(folder, "results.md"), table.ToString());
+    var curves = new StringBuilder("cell,length,step,heldout_mse\n");
+    foreach (TrainingResult r in results)
+        foreach (var (step, loss) in r.Curve)
+            curves.Append(CultureInfo.InvariantCulture, $"{r.Cell},{r.Length},{step},{loss:R}\n");
+    File.WriteAllText(Path.Combine(folder, "loss-curves.csv"), curves.ToString());
+    Console.WriteLine($"Wrote {Path.Combine(folder, "results.md")} and loss-curves.csv.");
+    return 0;
+}
+catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
+{
+    Console.Error.WriteLine("error: " + e.Message);
+    return 2;
+}
+
+static int Positive(int value, string name) => value > 0 ? value : throw new ArgumentException($"{name} must be positive.");

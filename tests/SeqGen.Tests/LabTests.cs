@@ -1,0 +1,112 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using SeqGen.Cells;
+using SeqGen.Lab;
+using SeqGen.Model;
+using SeqGen.Numerics;
+
+namespace SeqGen.Tests;
+
+/// <summary>The lab's task, its training, and the program end to end.</summary>
+public class LabTests
+{
+    [Fact]
+    public void AddingProblem_MarksOneStepInEachHalf_AndTargetsTheirSum()
+    {
+        var task = new AddingProblem(10, new SeededRandom(3));
+        var inputs = new float[10 * 4 * 2];
+        var targets = new float[4];
+        task.Fill(inputs, targets);
+        for (int b = 0; b < 4; b++)
+        {
+            float sum = 0;
+            int marks = 0, firstHalf = 0;
+            for (int t = 0; t < 10; t++)
+            {
+                int at = (t * 4 + b) * 2;
+                Assert.InRange(inputs[at], 0f, 1f);
+                if (inputs[at + 1] == 1)
+                {
+                    marks++;
+                    firstHalf += t < 5 ? 1 : 0;
+                    sum += inputs[at];
+                }
+            }
+            Assert.Equal(2, marks);
+            Assert.Equal(1, firstHalf);
+            Assert.Equal(sum, targets[b], 6);
+        }
+    }
+
+    [Fact]
+    public void Baseline_IsTheVarianceOfTheSum()
+    {
+        var task = new AddingProblem(6, new SeededRandom(4));
+        var inputs = new float[6 * 20000 * 2];
+        var targets = new float[20000];
+        task.Fill(inputs, targets);
+        double loss = 0;
+        foreach (float y in targets)
+            loss += (y - 1) * (y - 1);
+        Assert.Equal(AddingProblem.BaselineLoss, loss / targets.Length, 2);
+    }
+
+    [Fact]
+    public void Gru_SolvesTheAddingProblemAtLength20_WithinItsBudget()
+    {
+        var options = new TrainingOptions(Steps: 400, Batch: 32, Hidden: 32, LearningRate: 0.01, Optimizer: "adam", Clip: "norm", ClipThreshold: 1, Seed: 1);
+        TrainingResult result = Trainer.Run("Gru", (i, h, s) => new Gru(i, h, s), 20, options);
+        // The first evaluation (after a few steps) is still near the baseline: the win is learned, not luck.
+        Assert.True(result.Curve[0].Loss > 0.5 * AddingProblem.BaselineLoss, $"first held-out MSE {result.Curve[0].Loss}");
+        Assert.True(result.Solved, $"final held-out MSE {result.FinalLoss}");
+    }
+
+    [Fact]
+    public void Program_RunsEndToEnd_AndWritesItsTable()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"seqgen-lab-{Guid.NewGuid():N}");
+        try
+        {
+            var (code, stdout, _) = RunLab($"--lengths 8 --cells Gru,MinimalGatedUnit --steps 30 --batch 8 --hidden 8 --output {folder}");
+            Assert.Equal(0, code);
+            Assert.Contains("| MinimalGatedUnit | 8 |", stdout);
+            Assert.Contains("| cell | T | final MSE", File.ReadAllText(Path.Combine(folder, "results.md")));
+            Assert.StartsWith("cell,length,step,heldout_mse", File.ReadAllText(Path.Combine(folder, "loss-curves.csv")));
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+                Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("--cells Nope", "not one of")]
+    [InlineData("--steps -3", "must be positive")]
+    [InlineData("--optimizer adagrad", "not adam, sgd or rmsprop")]
+    [InlineData("--bogus", "")]
+    public void BadOptions_GiveAOneLineError_AndExitCode2(string arguments, string message)
+    {
+        var (code, _, stderr) = RunLab(arguments);
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: ", stderr);
+        Assert.Contains(message, stderr);
+        Assert.Single(stderr.Trim().Split('\n'));
+    }
+
+    private static (int Code, string Stdout, string Stderr) RunLab(string arguments)
+    {
+        string dll = Path.Combine(AppContext.BaseDirectory, "seqgen-lab.dll");
+        var start = new ProcessStartInfo("dotnet", $"\"{dll}\" {arguments}")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        string stdout = process.StandardOutput.ReadToEnd();
+        string stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, stdout, stderr);
+    }
+}
