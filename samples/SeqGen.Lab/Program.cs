@@ -105,10 +105,10 @@ try
     }
 
     var table = new StringBuilder();
-    table.AppendLine("| cell | T | final MSE | baseline | solved | steps to solve | time |");
-    table.AppendLine("|---|---:|---:|---:|---|---:|---:|");
+    table.AppendLine("| cell | T | final MSE | baseline | solved | steps to solve | ‖∂L/∂h‖ at distance T−1 / at 0, initialised | time |");
+    table.AppendLine("|---|---:|---:|---:|---|---:|---:|---:|");
     foreach (TrainingResult r in results)
-        table.AppendLine($"| {r.Cell} | {r.Length} | {r.FinalLoss:F4} | {r.Baseline:F3} | {(r.Solved ? "yes" : "no")} | {(r.StepsToSolve?.ToString(CultureInfo.InvariantCulture) ?? "-")} | {r.Time.TotalSeconds:F1} s |");
+        table.AppendLine($"| {r.Cell} | {r.Length} | {r.FinalLoss:F4} | {r.Baseline:F3} | {(r.Solved ? "yes" : "no")} | {(r.StepsToSolve?.ToString(CultureInfo.InvariantCulture) ?? "-")} | {r.NormsAtInit[^1] / Math.Max(r.NormsAtInit[0], 1e-30):E1} | {r.Time.TotalSeconds:F1} s |");
     Console.WriteLine();
     Console.Write(table);
     File.WriteAllText(Path.Combine(folder, "results.md"), table.ToString());
@@ -117,7 +117,13 @@ try
         foreach (var (step, loss) in r.Curve)
             curves.Append(CultureInfo.InvariantCulture, $"{r.Cell},{r.Length},{step},{loss:R}\n");
     File.WriteAllText(Path.Combine(folder, "loss-curves.csv"), curves.ToString());
-    Console.WriteLine($"Wrote {Path.Combine(folder, "results.md")} and loss-curves.csv.");
+    var norms = new StringBuilder("cell,length,distance,norm_at_init,norm_trained\n");
+    foreach (TrainingResult r in results)
+        for (int d = 0; d < r.Length; d++)
+            norms.Append(CultureInfo.InvariantCulture, $"{r.Cell},{r.Length},{d},{r.NormsAtInit[d]:R},{r.NormsTrained[d]:R}\n");
+    File.WriteAllText(Path.Combine(folder, "gradient-norms.csv"), norms.ToString());
+    Charts.WriteAll(results, sequenceLengths, folder);
+    Console.WriteLine($"Wrote results.md, loss-curves.csv, gradient-norms.csv and the charts (loss-T*.png, gradient-norms-T*.png) to {folder}.");
     return 0;
 }
 catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)

@@ -11,7 +11,8 @@ namespace SeqGen.Lab;
 internal sealed record TrainingOptions(int Steps, int Batch, int Hidden, double LearningRate, string Optimizer, string Clip, double ClipThreshold, int Seed);
 
 /// <summary>Loss after each evaluation, and the summary the table shows.</summary>
-internal sealed record TrainingResult(string Cell, int Length, double FinalLoss, double Baseline, bool Solved, int? StepsToSolve, TimeSpan Time, List<(int Step, double Loss)> Curve);
+internal sealed record TrainingResult(string Cell, int Length, double FinalLoss, double Baseline, bool Solved, int? StepsToSolve, TimeSpan Time,
+    List<(int Step, double Loss)> Curve, double[] NormsAtInit, double[] NormsTrained);
 
 /// <summary>
 /// Trains a recurrent cell with a linear read-out of its last output on the adding problem,
@@ -48,6 +49,7 @@ internal static class Trainer
         var curve = new List<(int, double)>();
         int? solvedAt = null;
         var clock = Stopwatch.StartNew();
+        double[] normsAtInit = GradientNorms(cell, head, evalWs, evalTargets, length);
         int every = Math.Max(1, options.Steps / 50);
         for (int step = 1; step <= options.Steps; step++)
         {
@@ -78,7 +80,50 @@ internal static class Trainer
             }
         }
         double final = curve[^1].Item2;
-        return new TrainingResult(name, length, final, AddingProblem.BaselineLoss, final < SolvedFraction * AddingProblem.BaselineLoss, solvedAt, clock.Elapsed, curve);
+        double[] normsTrained = GradientNorms(cell, head, evalWs, evalTargets, length);
+        return new TrainingResult(name, length, final, AddingProblem.BaselineLoss, final < SolvedFraction * AddingProblem.BaselineLoss, solvedAt, clock.Elapsed,
+            curve, normsAtInit, normsTrained);
+    }
+
+    /// <summary>
+    /// ‖∂L/∂h_k‖ (mean over the held-out batch) for every step k, with the loss on the last step:
+    /// entry d is the norm at distance d = T−1−k from the loss. Its decay with d is the vanishing
+    /// gradient; its growth, the exploding one.
+    /// </summary>
+    public static double[] GradientNorms(RecurrentCellBase<float> cell, Linear<float> head, SequenceWorkspace<float> ws, float[] targets, int length)
+    {
+        int batch = targets.Length, hidden = cell.StateSize(cell.OutputState);
+        cell.Forward(ws, length);
+        float[] last = ws.Output(length).Slice((length - 1) * batch * hidden, batch * hidden).ToArray();
+        var prediction = new float[batch];
+        var dPrediction = new float[batch];
+        var dLast = new float[batch * hidden];
+        head.Forward(last, prediction, batch);
+        Losses.MeanSquaredError<float>(prediction, targets, dPrediction);
+        float[] headGradients = (float[])head.Gradients.Clone();
+        head.Backward(last, dPrediction, dLast, batch);
+        headGradients.CopyTo(head.Gradients, 0);
+        Span<float> dOutput = ws.OutputGradient(length);
+        dOutput.Clear();
+        dLast.CopyTo(dOutput.Slice((length - 1) * batch * hidden));
+        float[] cellGradients = (float[])cell.Gradients.Clone();
+        cell.Backward(ws, length);
+        cellGradients.CopyTo(cell.Gradients, 0);
+        var norms = new double[length];
+        for (int k = 0; k < length; k++)
+        {
+            ReadOnlySpan<float> g = ws.StateGradient(cell.OutputState, k);
+            double total = 0;
+            for (int b = 0; b < batch; b++)
+            {
+                double sum = 0;
+                for (int j = 0; j < hidden; j++)
+                    sum += (double)g[b * hidden + j] * g[b * hidden + j];
+                total += Math.Sqrt(sum);
+            }
+            norms[length - 1 - k] = total / batch;
+        }
+        return norms;
     }
 
     /// <summary>Held-out mean squared error of the read-out of the last step.</summary>

@@ -73,6 +73,9 @@ public class LabTests
             Assert.Contains("| MinimalGatedUnit | 8 |", stdout);
             Assert.Contains("| cell | T | final MSE", File.ReadAllText(Path.Combine(folder, "results.md")));
             Assert.StartsWith("cell,length,step,heldout_mse", File.ReadAllText(Path.Combine(folder, "loss-curves.csv")));
+            Assert.StartsWith("cell,length,distance,norm_at_init,norm_trained", File.ReadAllText(Path.Combine(folder, "gradient-norms.csv")));
+            foreach (string chart in new[] { "loss-T8.png", "gradient-norms-T8.png" })
+                Assert.True(new FileInfo(Path.Combine(folder, chart)).Length > 1000, chart + " was not drawn");
         }
         finally
         {

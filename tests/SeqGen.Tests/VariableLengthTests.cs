@@ -49,3 +49,25 @@ public class VariableLengthTests
         Assert.True(ws.Lengths.IsEmpty);
     }
 }
+
+public class StateGradientTests
+{
+    [Fact]
+    public void StateGradient_IsTheGradientOfTheLossWithRespectToEachStepsState()
+    {
+        // With the loss on the last output only, dL/dh of the last step is that output gradient,
+        // and dL/dh of step -1 is the initial-state gradient.
+        var cell = new SeqGen.Cells.Gru<double>(inputSize: 2, hiddenSize: 3, seed: 1);
+        var ws = cell.CreateWorkspace(steps: 4, batch: 2);
+        GradientCheck.Fill(ws.Input(0), new System.Random(1), 1);
+        cell.Forward(ws, 4);
+        var dOut = ws.OutputGradient(4);
+        dOut.Clear();
+        for (int i = 0; i < 6; i++)
+            dOut[3 * 6 + i] = i + 1;
+        cell.Backward(ws, 4);
+        Assert.Equal(new double[] { 1, 2, 3, 4, 5, 6 }, ws.StateGradient(0, 3).ToArray());
+        Assert.Equal(ws.InitialStateGradient(0).ToArray(), ws.StateGradient(0, -1).ToArray());
+        Assert.NotEqual(0, ws.StateGradient(0, 1)[0]);
+    }
+}

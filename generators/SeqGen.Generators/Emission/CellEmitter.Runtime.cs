@@ -135,6 +135,13 @@ internal sealed partial class CellEmitter
         _w.Line("private int OutputLead { get; }");
         _w.Line();
         _w.Line($"public override {Span} Output(int steps) => S{output}.AsSpan(OutputLead * Batch * OutputLength, steps * Batch * OutputLength);");
+        _w.Line();
+        _w.Line($"public override {Span} StateGradient(int state, int step) => state switch");
+        _w.Line("{");
+        for (int s = 0; s < _spec.States.Count; s++)
+            _w.Line($"    {CodeText.Int(s)} => dS{s}.AsSpan((step + {Lead(s)}) * Batch * StateSize({CodeText.Int(s)}), Batch * StateSize({CodeText.Int(s)})),");
+        _w.Line("    _ => throw new global::System.ArgumentOutOfRangeException(nameof(state), state, \"No such state.\"),");
+        _w.Line("};");
     }
 
     private void EmitNodeWorkspaceConstructor()

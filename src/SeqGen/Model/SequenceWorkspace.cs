@@ -62,6 +62,13 @@ public abstract class SequenceWorkspace<T> where T : unmanaged, IFloatingPointIe
     /// <summary>Gradient of the loss w.r.t. the final state; read by backward. Zero unless set.</summary>
     public Span<T> FinalStateGradient(int state) => _finalStateGradients[state];
 
+    /// <summary>
+    /// After backward: the gradient of the loss w.r.t. state <paramref name="state"/> as it was
+    /// after step <paramref name="step"/> ([B, size]); step -1 is the initial state. This is
+    /// ∂L/∂h_k, the quantity whose decay over t − k shows vanishing gradients.
+    /// </summary>
+    public abstract Span<T> StateGradient(int state, int step);
+
     /// <summary>The output state at every step of the last forward pass, [steps, B, size].</summary>
     public abstract Span<T> Output(int steps);
 
