@@ -123,13 +123,31 @@ try
             norms.Append(CultureInfo.InvariantCulture, $"{r.Cell},{r.Length},{d},{r.NormsAtInit[d]:R},{r.NormsTrained[d]:R}\n");
     File.WriteAllText(Path.Combine(folder, "gradient-norms.csv"), norms.ToString());
     Charts.WriteAll(results, sequenceLengths, folder);
-    Console.WriteLine($"Wrote results.md, loss-curves.csv, gradient-norms.csv and the charts (loss-T*.png, gradient-norms-T*.png) to {folder}.");
+    int explodingLength = sequenceLengths[0];
+    var exploding = ExplodingGradients.Run(explodingLength, Math.Min(options.Steps, 300), options.Seed);
+    ExplodingGradients.Chart(exploding, explodingLength, folder);
+    foreach (var series in exploding)
+    {
+        int diverged = Array.FindIndex(series.Loss, v => !double.IsFinite(v));
+        Console.WriteLine($"ReLU Elman RNN, recurrent weights x4, {series.Label}: " + (diverged >= 0
+            ? $"diverged (non-finite loss) at step {diverged + 1}"
+            : $"largest gradient norm {Max(series.GradientNorm):E1}, final training MSE {series.Loss[^1]:F3}"));
+    }
+    Console.WriteLine($"Wrote results.md, loss-curves.csv, gradient-norms.csv and the charts (loss-T*.png, gradient-norms-T*.png, exploding-*.png) to {folder}.");
     return 0;
 }
 catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
 {
     Console.Error.WriteLine("error: " + e.Message);
     return 2;
+}
+
+static double Max(double[] values)
+{
+    double max = 0;
+    foreach (double v in values)
+        max = double.IsNaN(v) || v > max ? v : max;
+    return max;
 }
 
 static int Positive(int value, string name) => value > 0 ? value : throw new ArgumentException($"{name} must be positive.");
