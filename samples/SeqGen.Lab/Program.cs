@@ -7,6 +7,7 @@ using System.Text;
 using SeqGen.Cells;
 using SeqGen.Lab;
 using SeqGen.Model;
+using Spectre.Console;
 
 // The long-term-dependency lab: trains recurrent cells on the adding problem at several lengths
 // and shows which of them carry information across the gap, next to the task's trivial baseline.
@@ -86,21 +87,42 @@ try
     Console.WriteLine($"Adding problem: {options.Steps} steps of batch {options.Batch}, hidden {options.Hidden}, {optimizerName} lr {options.LearningRate}, clip {clipMode}; " +
         $"baseline MSE {AddingProblem.BaselineLoss:F3}, solved below {Trainer.SolvedFraction * AddingProblem.BaselineLoss:F4}.");
     var results = new List<TrainingResult>();
-    bool interactive = !Console.IsOutputRedirected;
-    foreach (int length in sequenceLengths)
+    if (!Console.IsOutputRedirected)
     {
-        foreach (string name in chosen)
-        {
-            string label = $"{name,-18} T={length,-4}";
-            TrainingResult result = Trainer.Run(name, cells[name], length, options, (step, loss) =>
+        // A terminal gets live progress bars with the held-out loss and the time left.
+        AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(),
+                new PercentageColumn(), new RemainingTimeColumn())
+            .Start(context =>
             {
-                if (interactive)
-                    Console.Write($"\r{label} step {step,6}/{options.Steps}  held-out MSE {loss:F4}   ");
+                foreach (int length in sequenceLengths)
+                {
+                    foreach (string name in chosen)
+                    {
+                        string label = $"{name} T={length}";
+                        var bar = context.AddTask(label, maxValue: options.Steps);
+                        TrainingResult result = Trainer.Run(name, cells[name], length, options, (step, loss) =>
+                        {
+                            bar.Value = step;
+                            bar.Description = $"{label,-24} MSE {loss:F4}";
+                        });
+                        bar.Description = $"{label,-24} MSE {result.FinalLoss:F4} {(result.Solved ? "[green]solved[/]" : "[grey]not solved[/]")}";
+                        results.Add(result);
+                    }
+                }
             });
-            if (interactive)
-                Console.Write("\r" + new string(' ', 70) + "\r");
-            Console.WriteLine($"{label} MSE {result.FinalLoss:F4}  {(result.Solved ? "solved" : "not solved")}  {result.Time.TotalSeconds:F1} s");
-            results.Add(result);
+    }
+    else
+    {
+        // Pipes and CI get one plain line per run.
+        foreach (int length in sequenceLengths)
+        {
+            foreach (string name in chosen)
+            {
+                TrainingResult result = Trainer.Run(name, cells[name], length, options);
+                Console.WriteLine($"{name,-18} T={length,-4} MSE {result.FinalLoss:F4}  {(result.Solved ? "solved" : "not solved")}  {result.Time.TotalSeconds:F1} s");
+                results.Add(result);
+            }
         }
     }
 
