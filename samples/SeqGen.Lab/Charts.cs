@@ -27,12 +27,20 @@ internal static class Charts
             line.MarkerSize = 0;
             line.LineWidth = 2;
         }
-        var baseline = plot.Add.HorizontalLine(Math.Log10(AddingProblem.BaselineLoss));
-        baseline.LinePattern = LinePattern.Dashed;
-        baseline.LegendText = "baseline (predict the mean)";
-        plot.Title($"Adding problem, T = {length}: held-out loss");
+        string taskName = "";
+        foreach (TrainingResult r in results)
+        {
+            if (r.Length != length)
+                continue;
+            taskName = r.Task;
+            var baseline = plot.Add.HorizontalLine(Math.Log10(r.Baseline));
+            baseline.LinePattern = LinePattern.Dashed;
+            baseline.LegendText = "baseline (input-blind guess)";
+            break;
+        }
+        plot.Title($"{taskName}, T = {length}: held-out loss");
         plot.XLabel("training step");
-        plot.YLabel("log10 MSE");
+        plot.YLabel("log10 loss");
         plot.ShowLegend();
         plot.SavePng(path, 900, 540);
     }

@@ -25,7 +25,7 @@ var cells = new Dictionary<string, Func<int, int, int, RecurrentCellBase<float>>
     ["MinimalGatedUnit"] = (i, h, s) => new MinimalGatedUnit(i, h, s),
 };
 
-var task = new Option<string>("--task") { Description = "The task: adding (the adding problem).", DefaultValueFactory = _ => "adding" };
+var task = new Option<string>("--task") { Description = $"The task: {TaskFactory.Names}. --lengths are sequence lengths (the delay, for copy).", DefaultValueFactory = _ => "adding" };
 var lengths = new Option<string>("--lengths") { Description = "Sequence lengths, comma-separated.", DefaultValueFactory = _ => "20,100" };
 var cellNames = new Option<string>("--cells") { Description = $"Cells, comma-separated: {string.Join(", ", cells.Keys)}.", DefaultValueFactory = _ => "ElmanRnn,Gru,Lstm,LeakyRnn" };
 var steps = new Option<int>("--steps") { Description = "Training steps per cell and length.", DefaultValueFactory = _ => 1500 };
@@ -53,8 +53,7 @@ if (args.Length > 0 && Array.Exists(args, a => a is "--help" or "-h" or "-?"))
 
 try
 {
-    if (parsed.GetValue(task) != "adding")
-        throw new ArgumentException($"--task '{parsed.GetValue(task)}' is not available; the lab has: adding.");
+    string taskName = parsed.GetValue(task)!;
     var chosen = new List<string>();
     foreach (string name in parsed.GetValue(cellNames)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
     {
@@ -84,8 +83,11 @@ try
     string folder = parsed.GetValue(output)!;
     Directory.CreateDirectory(folder);
 
-    Console.WriteLine($"Adding problem: {options.Steps} steps of batch {options.Batch}, hidden {options.Hidden}, {optimizerName} lr {options.LearningRate}, clip {clipMode}; " +
-        $"baseline MSE {AddingProblem.BaselineLoss:F3}, solved below {Trainer.SolvedFraction * AddingProblem.BaselineLoss:F4}.");
+    var tasks = new List<ISequenceTask>();
+    foreach (int length in sequenceLengths)
+        tasks.Add(TaskFactory.Create(taskName, length));
+    Console.WriteLine($"Task {taskName}: {options.Steps} steps of batch {options.Batch}, hidden {options.Hidden}, {optimizerName} lr {options.LearningRate}, clip {clipMode}; " +
+        $"baseline {tasks[0].Baseline:F3} ({tasks[0].BaselineMeaning}), solved below {Trainer.SolvedFraction * tasks[0].Baseline:F4}.");
     var results = new List<TrainingResult>();
     if (!Console.IsOutputRedirected)
     {
@@ -95,18 +97,18 @@ try
                 new PercentageColumn(), new RemainingTimeColumn())
             .Start(context =>
             {
-                foreach (int length in sequenceLengths)
+                foreach (ISequenceTask sequenceTask in tasks)
                 {
                     foreach (string name in chosen)
                     {
-                        string label = $"{name} T={length}";
+                        string label = $"{name} T={sequenceTask.Length}";
                         var bar = context.AddTask(label, maxValue: options.Steps);
-                        TrainingResult result = Trainer.Run(name, cells[name], length, options, (step, loss) =>
+                        TrainingResult result = Trainer.Run(name, cells[name], sequenceTask, options, (step, loss) =>
                         {
                             bar.Value = step;
-                            bar.Description = $"{label,-24} MSE {loss:F4}";
+                            bar.Description = $"{label,-24} loss {loss:F4}";
                         });
-                        bar.Description = $"{label,-24} MSE {result.FinalLoss:F4} {(result.Solved ? "[green]solved[/]" : "[grey]not solved[/]")}";
+                        bar.Description = $"{label,-24} loss {result.FinalLoss:F4} {(result.Solved ? "[green]solved[/]" : "[grey]not solved[/]")}";
                         results.Add(result);
                     }
                 }
@@ -115,26 +117,26 @@ try
     else
     {
         // Pipes and CI get one plain line per run.
-        foreach (int length in sequenceLengths)
+        foreach (ISequenceTask sequenceTask in tasks)
         {
             foreach (string name in chosen)
             {
-                TrainingResult result = Trainer.Run(name, cells[name], length, options);
-                Console.WriteLine($"{name,-18} T={length,-4} MSE {result.FinalLoss:F4}  {(result.Solved ? "solved" : "not solved")}  {result.Time.TotalSeconds:F1} s");
+                TrainingResult result = Trainer.Run(name, cells[name], sequenceTask, options);
+                Console.WriteLine($"{name,-18} T={sequenceTask.Length,-4} loss {result.FinalLoss:F4}  {(result.Solved ? "solved" : "not solved")}  {result.Time.TotalSeconds:F1} s");
                 results.Add(result);
             }
         }
     }
 
     var table = new StringBuilder();
-    table.AppendLine("| cell | T | final MSE | baseline | solved | steps to solve | ‖∂L/∂h‖ at distance T−1 / at 0, initialised | time |");
+    table.AppendLine($"| cell | T | final held-out {(tasks[0].Classes == 0 ? "MSE" : "cross-entropy")} | baseline | solved | steps to solve | ‖∂L/∂h‖ at distance T−1 / at 0, initialised | time |");
     table.AppendLine("|---|---:|---:|---:|---|---:|---:|---:|");
     foreach (TrainingResult r in results)
         table.AppendLine($"| {r.Cell} | {r.Length} | {r.FinalLoss:F4} | {r.Baseline:F3} | {(r.Solved ? "yes" : "no")} | {(r.StepsToSolve?.ToString(CultureInfo.InvariantCulture) ?? "-")} | {r.NormsAtInit[^1] / Math.Max(r.NormsAtInit[0], 1e-30):E1} | {r.Time.TotalSeconds:F1} s |");
     Console.WriteLine();
     Console.Write(table);
     File.WriteAllText(Path.Combine(folder, "results.md"), table.ToString());
-    var curves = new StringBuilder("cell,length,step,heldout_mse\n");
+    var curves = new StringBuilder("cell,length,step,heldout_loss\n");
     foreach (TrainingResult r in results)
         foreach (var (step, loss) in r.Curve)
             curves.Append(CultureInfo.InvariantCulture, $"{r.Cell},{r.Length},{step},{loss:R}\n");
@@ -144,8 +146,11 @@ try
         for (int d = 0; d < r.Length; d++)
             norms.Append(CultureInfo.InvariantCulture, $"{r.Cell},{r.Length},{d},{r.NormsAtInit[d]:R},{r.NormsTrained[d]:R}\n");
     File.WriteAllText(Path.Combine(folder, "gradient-norms.csv"), norms.ToString());
-    Charts.WriteAll(results, sequenceLengths, folder);
-    int explodingLength = sequenceLengths[0];
+    var chartLengths = new List<int>();
+    foreach (ISequenceTask t in tasks)
+        chartLengths.Add(t.Length);
+    Charts.WriteAll(results, chartLengths, folder);
+    int explodingLength = Math.Min(sequenceLengths[0], 50);
     var exploding = ExplodingGradients.Run(explodingLength, Math.Min(options.Steps, 300), options.Seed);
     ExplodingGradients.Chart(exploding, explodingLength, folder);
     foreach (var series in exploding)

@@ -10,24 +10,25 @@ namespace SeqGen.Lab;
 
 internal sealed record TrainingOptions(int Steps, int Batch, int Hidden, double LearningRate, string Optimizer, string Clip, double ClipThreshold, int Seed);
 
-/// <summary>Loss after each evaluation, and the summary the table shows.</summary>
-internal sealed record TrainingResult(string Cell, int Length, double FinalLoss, double Baseline, bool Solved, int? StepsToSolve, TimeSpan Time,
+/// <summary>Loss after each evaluation, gradient norms, and the summary the table shows.</summary>
+internal sealed record TrainingResult(string Cell, string Task, int Length, double FinalLoss, double Baseline, bool Solved, int? StepsToSolve, TimeSpan Time,
     List<(int Step, double Loss)> Curve, double[] NormsAtInit, double[] NormsTrained);
 
 /// <summary>
-/// Trains a recurrent cell with a linear read-out of its last output on the adding problem,
-/// evaluating on a fixed held-out batch; "solved" means a held-out MSE below a tenth of the
-/// baseline's.
+/// Trains a recurrent cell with a linear read-out of its outputs on the target steps of a task
+/// (mean squared error for a number, softmax cross-entropy for a class), evaluating on a fixed
+/// held-out batch; "solved" means a held-out loss below a tenth of the task's baseline.
 /// </summary>
 internal static class Trainer
 {
     public const double SolvedFraction = 0.1;
+    private const int EvaluationBatch = 256;
 
-    public static TrainingResult Run(string name, Func<int, int, int, RecurrentCellBase<float>> create, int length, TrainingOptions options, Action<int, double>? progress = null)
+    public static TrainingResult Run(string name, Func<int, int, int, RecurrentCellBase<float>> create, ISequenceTask task, TrainingOptions options, Action<int, double>? progress = null)
     {
         var random = new SeededRandom(options.Seed);
-        RecurrentCellBase<float> cell = create(AddingProblem.Features, options.Hidden, options.Seed);
-        var head = new Linear<float>(options.Hidden, 1, options.Seed + 1);
+        RecurrentCellBase<float> cell = create(task.Features, options.Hidden, options.Seed);
+        var head = new Linear<float>(options.Hidden, Math.Max(1, task.Classes), options.Seed + 1);
         var modules = new IParameterized<float>[] { cell, head };
         Optimizer<float> optimizer = options.Optimizer switch
         {
@@ -35,36 +36,19 @@ internal static class Trainer
             "rmsprop" => new RmsProp<float>(modules, options.LearningRate),
             _ => new Adam<float>(modules, options.LearningRate),
         };
-        var task = new AddingProblem(length, random);
-        var heldOut = new AddingProblem(length, new SeededRandom(options.Seed + 1000));
-        var ws = cell.CreateWorkspace(length, options.Batch);
-        var evalWs = cell.CreateWorkspace(length, 256);
-        var targets = new float[options.Batch];
-        var evalTargets = new float[256];
-        heldOut.Fill(evalWs.Input(0).Slice(0, length * 256 * AddingProblem.Features), evalTargets);
-        var last = new float[options.Batch * options.Hidden];
-        var prediction = new float[options.Batch];
-        var dPrediction = new float[options.Batch];
-        var dLast = new float[options.Batch * options.Hidden];
+        var train = new Batch(cell, head, task, options.Batch);
+        var heldOut = new Batch(cell, head, task, EvaluationBatch);
+        heldOut.Fill(new SeededRandom(options.Seed + 1000));
+        double[] normsAtInit = heldOut.GradientNorms();
         var curve = new List<(int, double)>();
         int? solvedAt = null;
         var clock = Stopwatch.StartNew();
-        double[] normsAtInit = GradientNorms(cell, head, evalWs, evalTargets, length);
         int every = Math.Max(1, options.Steps / 50);
         for (int step = 1; step <= options.Steps; step++)
         {
-            task.Fill(ws.Input(0).Slice(0, length * options.Batch * AddingProblem.Features), targets);
-            cell.Forward(ws, length);
-            ReadOnlySpan<float> output = ws.Output(length);
-            output.Slice((length - 1) * options.Batch * options.Hidden).CopyTo(last);
-            head.Forward(last, prediction, options.Batch);
-            Losses.MeanSquaredError<float>(prediction, targets, dPrediction);
+            train.Fill(random);
             optimizer.ZeroGradients();
-            head.Backward(last, dPrediction, dLast, options.Batch);
-            Span<float> dOutput = ws.OutputGradient(length);
-            dOutput.Clear();
-            dLast.CopyTo(dOutput.Slice((length - 1) * options.Batch * options.Hidden));
-            cell.Backward(ws, length);
+            train.ForwardBackward();
             if (options.Clip == "norm")
                 GradientClipping.ByGlobalNorm(modules, options.ClipThreshold);
             else if (options.Clip == "value")
@@ -72,71 +56,96 @@ internal static class Trainer
             optimizer.Step();
             if (step % every == 0 || step == options.Steps)
             {
-                double loss = Evaluate(cell, head, evalWs, evalTargets, length);
+                double loss = heldOut.Loss();
                 curve.Add((step, loss));
                 progress?.Invoke(step, loss);
-                if (solvedAt is null && loss < SolvedFraction * AddingProblem.BaselineLoss)
+                if (solvedAt is null && loss < SolvedFraction * task.Baseline)
                     solvedAt = step;
             }
         }
         double final = curve[^1].Item2;
-        double[] normsTrained = GradientNorms(cell, head, evalWs, evalTargets, length);
-        return new TrainingResult(name, length, final, AddingProblem.BaselineLoss, final < SolvedFraction * AddingProblem.BaselineLoss, solvedAt, clock.Elapsed,
-            curve, normsAtInit, normsTrained);
+        return new TrainingResult(name, task.Name, task.Length, final, task.Baseline, final < SolvedFraction * task.Baseline, solvedAt, clock.Elapsed,
+            curve, normsAtInit, heldOut.GradientNorms());
     }
 
-    /// <summary>
-    /// ‖∂L/∂h_k‖ (mean over the held-out batch) for every step k, with the loss on the last step:
-    /// entry d is the norm at distance d = T−1−k from the loss. Its decay with d is the vanishing
-    /// gradient; its growth, the exploding one.
-    /// </summary>
-    public static double[] GradientNorms(RecurrentCellBase<float> cell, Linear<float> head, SequenceWorkspace<float> ws, float[] targets, int length)
+    /// <summary>One batch of a task with everything a forward and backward pass needs, allocated once.</summary>
+    private sealed class Batch
     {
-        int batch = targets.Length, hidden = cell.StateSize(cell.OutputState);
-        cell.Forward(ws, length);
-        float[] last = ws.Output(length).Slice((length - 1) * batch * hidden, batch * hidden).ToArray();
-        var prediction = new float[batch];
-        var dPrediction = new float[batch];
-        var dLast = new float[batch * hidden];
-        head.Forward(last, prediction, batch);
-        Losses.MeanSquaredError<float>(prediction, targets, dPrediction);
-        float[] headGradients = (float[])head.Gradients.Clone();
-        head.Backward(last, dPrediction, dLast, batch);
-        headGradients.CopyTo(head.Gradients, 0);
-        Span<float> dOutput = ws.OutputGradient(length);
-        dOutput.Clear();
-        dLast.CopyTo(dOutput.Slice((length - 1) * batch * hidden));
-        float[] cellGradients = (float[])cell.Gradients.Clone();
-        cell.Backward(ws, length);
-        cellGradients.CopyTo(cell.Gradients, 0);
-        var norms = new double[length];
-        for (int k = 0; k < length; k++)
+        private readonly RecurrentCellBase<float> _cell;
+        private readonly Linear<float> _head;
+        private readonly ISequenceTask _task;
+        private readonly SequenceWorkspace<float> _ws;
+        private readonly int _rows, _hidden, _outputs;
+        private readonly float[] _values, _tail, _prediction, _dPrediction, _dTail;
+        private readonly int[] _labels;
+
+        public Batch(RecurrentCellBase<float> cell, Linear<float> head, ISequenceTask task, int batch)
         {
-            ReadOnlySpan<float> g = ws.StateGradient(cell.OutputState, k);
-            double total = 0;
-            for (int b = 0; b < batch; b++)
-            {
-                double sum = 0;
-                for (int j = 0; j < hidden; j++)
-                    sum += (double)g[b * hidden + j] * g[b * hidden + j];
-                total += Math.Sqrt(sum);
-            }
-            norms[length - 1 - k] = total / batch;
+            (_cell, _head, _task) = (cell, head, task);
+            _ws = cell.CreateWorkspace(task.Length, batch);
+            _rows = task.TargetSteps * batch;
+            _hidden = cell.StateSize(cell.OutputState);
+            _outputs = head.Outputs;
+            _values = new float[_rows];
+            _labels = new int[_rows];
+            _tail = new float[_rows * _hidden];
+            _prediction = new float[_rows * _outputs];
+            _dPrediction = new float[_rows * _outputs];
+            _dTail = new float[_rows * _hidden];
         }
-        return norms;
-    }
 
-    /// <summary>Held-out mean squared error of the read-out of the last step.</summary>
-    public static double Evaluate(RecurrentCellBase<float> cell, Linear<float> head, SequenceWorkspace<float> ws, float[] targets, int length)
-    {
-        int batch = targets.Length, hidden = cell.StateSize(cell.OutputState);
-        cell.Forward(ws, length);
-        var last = ws.Output(length).Slice((length - 1) * batch * hidden, batch * hidden).ToArray();
-        var prediction = new float[batch];
-        head.Forward(last, prediction, batch);
-        double loss = 0;
-        for (int b = 0; b < batch; b++)
-            loss += (prediction[b] - targets[b]) * (prediction[b] - targets[b]);
-        return loss / batch;
+        public void Fill(SeededRandom random) =>
+            _task.Fill(_ws.Input(0).Slice(0, _task.Length * _ws.Batch * _task.Features), _values, _labels, random);
+
+        /// <summary>Forward through cell and read-out; returns the loss and leaves its gradient w.r.t. the predictions.</summary>
+        public double Loss()
+        {
+            _cell.Forward(_ws, _task.Length);
+            _ws.Output(_task.Length).Slice((_task.Length - _task.TargetSteps) * _ws.Batch * _hidden).CopyTo(_tail);
+            _head.Forward(_tail, _prediction, _rows);
+            return _task.Classes == 0
+                ? Losses.MeanSquaredError<float>(_prediction, _values, _dPrediction)
+                : Losses.SoftmaxCrossEntropy<float>(_prediction, _labels, _task.Classes, _dPrediction);
+        }
+
+        public double ForwardBackward()
+        {
+            double loss = Loss();
+            _head.Backward(_tail, _dPrediction, _dTail, _rows);
+            Span<float> dOutput = _ws.OutputGradient(_task.Length);
+            dOutput.Clear();
+            _dTail.CopyTo(dOutput.Slice((_task.Length - _task.TargetSteps) * _ws.Batch * _hidden));
+            _cell.Backward(_ws, _task.Length);
+            return loss;
+        }
+
+        /// <summary>
+        /// ‖∂L/∂h_k‖ (mean over the batch) for every step k, entry d at distance d = T−1−k from
+        /// the last step. Its decay with d is the vanishing gradient, its growth the exploding one.
+        /// Parameter gradients are left as they were.
+        /// </summary>
+        public double[] GradientNorms()
+        {
+            float[] cellGradients = (float[])_cell.Gradients.Clone(), headGradients = (float[])_head.Gradients.Clone();
+            ForwardBackward();
+            cellGradients.CopyTo(_cell.Gradients, 0);
+            headGradients.CopyTo(_head.Gradients, 0);
+            int length = _task.Length, batch = _ws.Batch;
+            var norms = new double[length];
+            for (int k = 0; k < length; k++)
+            {
+                ReadOnlySpan<float> g = _ws.StateGradient(_cell.OutputState, k);
+                double total = 0;
+                for (int b = 0; b < batch; b++)
+                {
+                    double sum = 0;
+                    for (int j = 0; j < _hidden; j++)
+                        sum += (double)g[b * _hidden + j] * g[b * _hidden + j];
+                    total += Math.Sqrt(sum);
+                }
+                norms[length - 1 - k] = total / batch;
+            }
+            return norms;
+        }
     }
 }

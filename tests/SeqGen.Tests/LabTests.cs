@@ -56,7 +56,7 @@ public class LabTests
     public void Gru_SolvesTheAddingProblemAtLength20_WithinItsBudget()
     {
         var options = new TrainingOptions(Steps: 400, Batch: 32, Hidden: 32, LearningRate: 0.01, Optimizer: "adam", Clip: "norm", ClipThreshold: 1, Seed: 1);
-        TrainingResult result = Trainer.Run("Gru", (i, h, s) => new Gru(i, h, s), 20, options);
+        TrainingResult result = Trainer.Run("Gru", (i, h, s) => new Gru(i, h, s), new AddingTask(20), options);
         // The first evaluation (after a few steps) is still near the baseline: the win is learned, not luck.
         Assert.True(result.Curve[0].Loss > 0.5 * AddingProblem.BaselineLoss, $"first held-out MSE {result.Curve[0].Loss}");
         Assert.True(result.Solved, $"final held-out MSE {result.FinalLoss}");
@@ -71,8 +71,8 @@ public class LabTests
             var (code, stdout, _) = RunLab($"--lengths 8 --cells Gru,MinimalGatedUnit --steps 30 --batch 8 --hidden 8 --output {folder}");
             Assert.Equal(0, code);
             Assert.Contains("| MinimalGatedUnit | 8 |", stdout);
-            Assert.Contains("| cell | T | final MSE", File.ReadAllText(Path.Combine(folder, "results.md")));
-            Assert.StartsWith("cell,length,step,heldout_mse", File.ReadAllText(Path.Combine(folder, "loss-curves.csv")));
+            Assert.Contains("| cell | T | final held-out MSE", File.ReadAllText(Path.Combine(folder, "results.md")));
+            Assert.StartsWith("cell,length,step,heldout_loss", File.ReadAllText(Path.Combine(folder, "loss-curves.csv")));
             Assert.StartsWith("cell,length,distance,norm_at_init,norm_trained", File.ReadAllText(Path.Combine(folder, "gradient-norms.csv")));
             foreach (string chart in new[] { "loss-T8.png", "gradient-norms-T8.png" })
                 Assert.True(new FileInfo(Path.Combine(folder, chart)).Length > 1000, chart + " was not drawn");
@@ -111,5 +111,76 @@ public class LabTests
         string stderr = process.StandardError.ReadToEnd();
         process.WaitForExit();
         return (process.ExitCode, stdout, stderr);
+    }
+}
+
+public class LabTaskTests
+{
+    [Fact]
+    public void CopyMemory_AsksForTheFirstTenSymbolsAfterTheDelimiter()
+    {
+        var task = new CopyMemoryTask(delay: 5);
+        Assert.Equal(25, task.Length);
+        var inputs = new float[25 * 3 * 10];
+        var labels = new int[10 * 3];
+        task.Fill(inputs, new float[30], labels, new SeededRandom(2));
+        for (int b = 0; b < 3; b++)
+        {
+            for (int t = 0; t < 25; t++)
+            {
+                int hot = Array.IndexOf(inputs, 1f, (t * 3 + b) * 10, 10) - (t * 3 + b) * 10;
+                if (t < 10)
+                    Assert.Equal(labels[t * 3 + b], hot);
+                else
+                    Assert.Equal(t == 14 ? 9 : 8, hot);
+            }
+        }
+        Assert.Equal(Math.Log(8), task.Baseline, 12);
+    }
+
+    [Fact]
+    public void TemporalOrder_LabelsTheOrderOfTheTwoMarkers()
+    {
+        var task = new TemporalOrderTask(30);
+        var inputs = new float[30 * 4 * 6];
+        var labels = new int[4];
+        task.Fill(inputs, new float[4], labels, new SeededRandom(3));
+        for (int b = 0; b < 4; b++)
+        {
+            var markers = new System.Collections.Generic.List<int>();
+            for (int t = 0; t < 30; t++)
+            {
+                int at = (t * 4 + b) * 6;
+                if (inputs[at + 4] == 1) markers.Add(0);
+                if (inputs[at + 5] == 1) markers.Add(1);
+            }
+            Assert.Equal(2, markers.Count);
+            Assert.Equal(2 * markers[0] + markers[1], labels[b]);
+        }
+    }
+
+    [Fact]
+    public void Parity_CountsTheOnes()
+    {
+        var task = new ParityTask(9);
+        var inputs = new float[9 * 5];
+        var labels = new int[5];
+        task.Fill(inputs, new float[5], labels, new SeededRandom(4));
+        for (int b = 0; b < 5; b++)
+        {
+            int ones = 0;
+            for (int t = 0; t < 9; t++)
+                ones += (int)inputs[t * 5 + b];
+            Assert.Equal(ones % 2, labels[b]);
+        }
+    }
+
+    [Fact]
+    public void TemporalOrder_IsLearnedByAGru()
+    {
+        var options = new TrainingOptions(Steps: 300, Batch: 32, Hidden: 16, LearningRate: 0.01, Optimizer: "adam", Clip: "norm", ClipThreshold: 1, Seed: 2);
+        TrainingResult result = Trainer.Run("Gru", (i, h, s) => new Gru(i, h, s), new TemporalOrderTask(20), options);
+        Assert.True(result.Curve[0].Loss > 0.5 * Math.Log(4), $"first held-out loss {result.Curve[0].Loss}");
+        Assert.True(result.Solved, $"final held-out loss {result.FinalLoss}");
     }
 }
