@@ -36,11 +36,14 @@ var optimizer = new Option<string>("--optimizer") { Description = "adam, sgd (mo
 var clip = new Option<string>("--clip") { Description = "Gradient clipping: norm, value or none.", DefaultValueFactory = _ => "norm" };
 var clipThreshold = new Option<double>("--clip-threshold") { Description = "Maximum global norm, or maximum absolute value.", DefaultValueFactory = _ => 1.0 };
 var seed = new Option<int>("--seed") { Description = "Seed of initialisation and data.", DefaultValueFactory = _ => 1 };
+var textOption = new Option<string?>("--text") { Description = "Character-level language modelling of this text file (train on 90 %, validate on 10 %); --lengths are window lengths." };
+var temperature = new Option<double>("--temperature") { Description = "Sampling temperature of the text generated after training (--text).", DefaultValueFactory = _ => 0.8 };
+var sampleLength = new Option<int>("--sample-length") { Description = "Characters to generate after training (--text).", DefaultValueFactory = _ => 300 };
 var output = new Option<string>("--output") { Description = "Folder for the results table and loss curves (CSV).", DefaultValueFactory = _ => "lab-output" };
 
 var root = new RootCommand("SeqGen lab: which recurrent cells learn long-range dependencies?")
 {
-    task, lengths, cellNames, steps, batch, hidden, learningRate, optimizer, clip, clipThreshold, seed, output,
+    task, lengths, cellNames, steps, batch, hidden, learningRate, optimizer, clip, clipThreshold, seed, output, textOption, temperature, sampleLength,
 };
 ParseResult parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
@@ -84,8 +87,16 @@ try
     Directory.CreateDirectory(folder);
 
     var tasks = new List<ISequenceTask>();
+    string? textPath = parsed.GetValue(textOption);
+    if (textPath is not null && parsed.GetResult(lengths) is null)
+        sequenceLengths = new List<int> { 64 };
     foreach (int length in sequenceLengths)
-        tasks.Add(TaskFactory.Create(taskName, length));
+        tasks.Add(textPath is not null ? new CharacterModelTask(textPath, length) : TaskFactory.Create(taskName, length));
+    if (textPath is not null)
+        taskName = "text";
+    double sampleTemperature = parsed.GetValue(temperature) is > 0 and var temp ? temp : throw new ArgumentException("--temperature must be positive.");
+    int samples = parsed.GetValue(sampleLength) is >= 0 and var count ? count : throw new ArgumentException("--sample-length must not be negative.");
+    var generated = new List<string>();
     Console.WriteLine($"Task {taskName}: {options.Steps} steps of batch {options.Batch}, hidden {options.Hidden}, {optimizerName} lr {options.LearningRate}, clip {clipMode}; " +
         $"baseline {tasks[0].Baseline:F3} ({tasks[0].BaselineMeaning}), solved below {Trainer.SolvedFraction * tasks[0].Baseline:F4}.");
     var results = new List<TrainingResult>();
@@ -107,7 +118,7 @@ try
                         {
                             bar.Value = step;
                             bar.Description = $"{label,-24} loss {loss:F4}";
-                        });
+                        }, (cell, head) => generated.Add(SampleText(sequenceTask, name, cell, head, samples, sampleTemperature, options.Seed)));
                         bar.Description = $"{label,-24} loss {result.FinalLoss:F4} {(result.Solved ? "[green]solved[/]" : "[grey]not solved[/]")}";
                         results.Add(result);
                     }
@@ -121,7 +132,7 @@ try
         {
             foreach (string name in chosen)
             {
-                TrainingResult result = Trainer.Run(name, cells[name], sequenceTask, options);
+                TrainingResult result = Trainer.Run(name, cells[name], sequenceTask, options, trained: (cell, head) => generated.Add(SampleText(sequenceTask, name, cell, head, samples, sampleTemperature, options.Seed)));
                 Console.WriteLine($"{name,-18} T={sequenceTask.Length,-4} loss {result.FinalLoss:F4}  {(result.Solved ? "solved" : "not solved")}  {result.Time.TotalSeconds:F1} s");
                 results.Add(result);
             }
@@ -129,12 +140,17 @@ try
     }
 
     var table = new StringBuilder();
-    table.AppendLine($"| cell | T | final held-out {(tasks[0].Classes == 0 ? "MSE" : "cross-entropy")} | baseline | solved | steps to solve | ‖∂L/∂h‖ at distance T−1 / at 0, initialised | time |");
+    table.AppendLine($"| cell | T | final held-out {(tasks[0].Classes == 0 ? "MSE" : "cross-entropy (nats)")} | baseline | solved | steps to solve | ‖∂L/∂h‖ at distance T−1 / at 0, initialised | time |");
     table.AppendLine("|---|---:|---:|---:|---|---:|---:|---:|");
     foreach (TrainingResult r in results)
         table.AppendLine($"| {r.Cell} | {r.Length} | {r.FinalLoss:F4} | {r.Baseline:F3} | {(r.Solved ? "yes" : "no")} | {(r.StepsToSolve?.ToString(CultureInfo.InvariantCulture) ?? "-")} | {r.NormsAtInit[^1] / Math.Max(r.NormsAtInit[0], 1e-30):E1} | {r.Time.TotalSeconds:F1} s |");
     Console.WriteLine();
     Console.Write(table);
+    foreach (string sample in generated)
+    {
+        if (sample.Length > 0)
+            Console.WriteLine(sample);
+    }
     File.WriteAllText(Path.Combine(folder, "results.md"), table.ToString());
     var curves = new StringBuilder("cell,length,step,heldout_loss\n");
     foreach (TrainingResult r in results)
@@ -167,6 +183,14 @@ catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedA
 {
     Console.Error.WriteLine("error: " + e.Message);
     return 2;
+}
+
+static string SampleText(ISequenceTask sequenceTask, string name, RecurrentCellBase<float> cell, SeqGen.Modules.Linear<float> head, int samples, double temperature, int seed)
+{
+    if (sequenceTask is not CharacterModelTask model || samples == 0)
+        return "";
+    string sampled = model.Sample(cell, head, samples, temperature, new SeqGen.Numerics.SeededRandom(seed));
+    return $"--- {name}, T={sequenceTask.Length}, temperature {temperature}:\n{sampled}\n";
 }
 
 static double Max(double[] values)

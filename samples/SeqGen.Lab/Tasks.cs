@@ -28,6 +28,9 @@ internal interface ISequenceTask
 
     /// <summary>Fills inputs [T, B, features] and the targets of the last steps ([TargetSteps, B]).</summary>
     void Fill(Span<float> inputs, Span<float> values, Span<int> labels, SeededRandom random);
+
+    /// <summary>A batch for evaluation; tasks with a validation split draw it from there.</summary>
+    void FillHeldOut(Span<float> inputs, Span<float> values, Span<int> labels, SeededRandom random) => Fill(inputs, values, labels, random);
 }
 
 internal static class TaskFactory

@@ -24,7 +24,8 @@ internal static class Trainer
     public const double SolvedFraction = 0.1;
     private const int EvaluationBatch = 256;
 
-    public static TrainingResult Run(string name, Func<int, int, int, RecurrentCellBase<float>> create, ISequenceTask task, TrainingOptions options, Action<int, double>? progress = null)
+    public static TrainingResult Run(string name, Func<int, int, int, RecurrentCellBase<float>> create, ISequenceTask task, TrainingOptions options,
+        Action<int, double>? progress = null, Action<RecurrentCellBase<float>, Linear<float>>? trained = null)
     {
         var random = new SeededRandom(options.Seed);
         RecurrentCellBase<float> cell = create(task.Features, options.Hidden, options.Seed);
@@ -38,7 +39,7 @@ internal static class Trainer
         };
         var train = new Batch(cell, head, task, options.Batch);
         var heldOut = new Batch(cell, head, task, EvaluationBatch);
-        heldOut.Fill(new SeededRandom(options.Seed + 1000));
+        heldOut.Fill(new SeededRandom(options.Seed + 1000), heldOut: true);
         double[] normsAtInit = heldOut.GradientNorms();
         var curve = new List<(int, double)>();
         int? solvedAt = null;
@@ -64,6 +65,7 @@ internal static class Trainer
             }
         }
         double final = curve[^1].Item2;
+        trained?.Invoke(cell, head);
         return new TrainingResult(name, task.Name, task.Length, final, task.Baseline, final < SolvedFraction * task.Baseline, solvedAt, clock.Elapsed,
             curve, normsAtInit, heldOut.GradientNorms());
     }
@@ -94,8 +96,14 @@ internal static class Trainer
             _dTail = new float[_rows * _hidden];
         }
 
-        public void Fill(SeededRandom random) =>
-            _task.Fill(_ws.Input(0).Slice(0, _task.Length * _ws.Batch * _task.Features), _values, _labels, random);
+        public void Fill(SeededRandom random, bool heldOut = false)
+        {
+            Span<float> inputs = _ws.Input(0).Slice(0, _task.Length * _ws.Batch * _task.Features);
+            if (heldOut)
+                _task.FillHeldOut(inputs, _values, _labels, random);
+            else
+                _task.Fill(inputs, _values, _labels, random);
+        }
 
         /// <summary>Forward through cell and read-out; returns the loss and leaves its gradient w.r.t. the predictions.</summary>
         public double Loss()

@@ -84,11 +84,35 @@ public class LabTests
         }
     }
 
+    [Fact]
+    public void TextModel_TrainsOnAFile_AndSamples()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"seqgen-lab-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            string textFile = Path.Combine(folder, "text.txt");
+            var text = new System.Text.StringBuilder();
+            for (int i = 0; i < 200; i++)
+                text.Append("the cat sat on the mat. ");
+            File.WriteAllText(textFile, text.ToString());
+            var (code, stdout, stderr) = RunLab($"--text {textFile} --lengths 16 --cells Gru --steps 40 --batch 8 --hidden 16 --sample-length 40 --output {folder}");
+            Assert.True(code == 0, stderr);
+            Assert.Contains("| Gru | 16 |", stdout);
+            Assert.Contains("--- Gru, T=16, temperature 0.8:", stdout);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("--cells Nope", "not one of")]
     [InlineData("--steps -3", "must be positive")]
     [InlineData("--optimizer adagrad", "not adam, sgd or rmsprop")]
     [InlineData("--bogus", "")]
+    [InlineData("--text /nonexistent/file.txt", "no file at")]
     public void BadOptions_GiveAOneLineError_AndExitCode2(string arguments, string message)
     {
         var (code, _, stderr) = RunLab(arguments);
