@@ -39,7 +39,7 @@ var seed = new Option<int>("--seed") { Description = "Seed of initialisation and
 var textOption = new Option<string?>("--text") { Description = "Character-level language modelling of this text file (train on 90 %, validate on 10 %); --lengths are window lengths." };
 var temperature = new Option<double>("--temperature") { Description = "Sampling temperature of the text generated after training (--text).", DefaultValueFactory = _ => 0.8 };
 var sampleLength = new Option<int>("--sample-length") { Description = "Characters to generate after training (--text).", DefaultValueFactory = _ => 300 };
-var output = new Option<string>("--output") { Description = "Folder for the results table and loss curves (CSV).", DefaultValueFactory = _ => "lab-output" };
+var output = new Option<string>("--output") { Description = "Folder for the results table, the loss curves and gradient norms (CSV) and the charts (PNG).", DefaultValueFactory = _ => "lab-output" };
 
 var root = new RootCommand("SeqGen lab: which recurrent cells learn long-range dependencies?")
 {
