@@ -8,15 +8,7 @@ namespace SeqGen.Tests;
 /// <summary>The README's example cell and training loop are this code, and they learn.</summary>
 public class ReadmeTests
 {
-    private static string RepositoryFile(string relative)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "SeqGen.sln")))
-                return File.ReadAllText(Path.Combine(dir.FullName, relative));
-        }
-        throw new FileNotFoundException(relative);
-    }
+    private static string RepositoryFile(string relative) => File.ReadAllText(TestFiles.Path(relative));
 
     private static string[] CodeBlocks(string markdown)
     {

@@ -36,7 +36,7 @@ public class TorchParityTests
     public void Float32_Within1e5(string name, TorchModule module) => Check<float>(name, module, "f32", 1e-5, 1e-6);
 
     internal static IReadOnlyDictionary<string, SafeTensor> Fixture(string name, string precision) =>
-        SafeTensors.Read(Path.Combine(GoldenFileRoot(), "tests", "SeqGen.Tests", "Fixtures", $"{name}.{precision}.safetensors"));
+        SafeTensors.Read(TestFiles.Path($"tests/SeqGen.Tests/Fixtures/{name}.{precision}.safetensors"));
 
     internal static RecurrentCellBase<T> Create<T>(TorchModule module, int input, int hidden) where T : unmanaged, IFloatingPointIeee754<T> => module switch
     {
@@ -153,15 +153,5 @@ public class TorchParityTests
             double a = double.CreateChecked(actual[i]);
             Assert.True(Math.Abs(a - expected[i]) <= tolerance * Math.Abs(expected[i]) + floor, $"{what}[{i}]: {a} vs PyTorch {expected[i]}");
         }
-    }
-
-    internal static string GoldenFileRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "SeqGen.sln")))
-                return dir.FullName;
-        }
-        throw new DirectoryNotFoundException("Repository root not found.");
     }
 }

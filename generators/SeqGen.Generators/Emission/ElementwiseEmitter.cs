@@ -152,16 +152,30 @@ internal sealed class ElementwiseEmitter
 
     public void EmitForward(SourceWriter writer)
     {
-        Source target = _operation.Target;
-        string targetArray = _address.Array(target, false);
+        string targetArray = _address.Array(_operation.Target, false);
+        EmitLoops(writer, backward: false, vector =>
+        {
+            EmitValues(writer, vector, all: true);
+            writer.Line(vector
+                ? $"{Value(Root, true)}.CopyTo({targetArray}, o + j);"
+                : $"{targetArray}[o + j] = {Value(Root, false)};");
+        });
+    }
+
+    /// <summary>
+    /// The shape both directions share: per row of the batch, a <c>Vector&lt;T&gt;</c> loop over
+    /// the columns and a scalar tail, around <paramref name="body"/> (told which of the two it is in).
+    /// </summary>
+    private void EmitLoops(SourceWriter writer, bool backward, System.Action<bool> body, System.Action? afterRow = null)
+    {
         using (writer.Block(""))
         {
             writer.Line($"int n = {CodeText.Size(_operation.Length)};");
-            DeclareConstants(writer, backward: false);
+            DeclareConstants(writer, backward);
             using (writer.Block("for (int b = 0; b < B; b++)"))
             {
-                writer.Line($"int o = {_address.TargetStart(target, false)};");
-                DeclareLeaves(writer, withGradients: false);
+                writer.Line($"int o = {_address.TargetStart(_operation.Target, backward)};");
+                DeclareLeaves(writer, withGradients: backward);
                 writer.Line("int j = 0;");
                 foreach (bool vector in new[] { true, false })
                 {
@@ -169,13 +183,9 @@ internal sealed class ElementwiseEmitter
                         ? $"for (; j <= n - {CodeText.Vector}.Count; j += {CodeText.Vector}.Count)"
                         : "for (; j < n; j++)";
                     using (writer.Block(loop))
-                    {
-                        EmitValues(writer, vector, all: true);
-                        writer.Line(vector
-                            ? $"{Value(Root, true)}.CopyTo({targetArray}, o + j);"
-                            : $"{targetArray}[o + j] = {Value(Root, false)};");
-                    }
+                        body(vector);
                 }
+                afterRow?.Invoke();
             }
         }
     }
@@ -280,48 +290,33 @@ internal sealed class ElementwiseEmitter
         foreach (string rule in DerivativeRules())
             writer.Line("//   " + rule);
         HashSet<int> needed = ValuesNeededByDerivatives();
-        Source target = _operation.Target;
-        using (writer.Block(""))
+        string targetGradient = _address.Array(_operation.Target, true);
+        EmitLoops(writer, backward: true, vector =>
         {
-            writer.Line($"int n = {CodeText.Size(_operation.Length)};");
-            DeclareConstants(writer, backward: true);
-            using (writer.Block("for (int b = 0; b < B; b++)"))
+            EmitValues(writer, vector, all: false, needed);
+            writer.Line(vector
+                ? $"var d{CodeText.Int(Root)} = new {CodeText.Vector}({targetGradient}, o + j);"
+                : $"var d{CodeText.Int(Root)} = {targetGradient}[o + j];");
+            for (int id = Root; id >= 0; id--)
             {
-                writer.Line($"int o = {_address.TargetStart(target, true)};");
-                DeclareLeaves(writer, withGradients: true);
-                writer.Line("int j = 0;");
-                foreach (bool vector in new[] { true, false })
+                if (NeedsGradient(id))
+                    EmitAdjoint(writer, id, vector);
+            }
+        },
+        // Broadcast leaves received a gradient per element; their own is the sum.
+        () =>
+        {
+            for (int id = 0; id < _nodes.Count; id++)
+            {
+                if (IsBroadcast(_nodes[id]) && NeedsGradient(id))
                 {
-                    string loop = vector
-                        ? $"for (; j <= n - {CodeText.Vector}.Count; j += {CodeText.Vector}.Count)"
-                        : "for (; j < n; j++)";
-                    using (writer.Block(loop))
-                    {
-                        EmitValues(writer, vector, all: false, needed);
-                        string targetGradient = _address.Array(target, true);
-                        writer.Line(vector
-                            ? $"var d{CodeText.Int(Root)} = new {CodeText.Vector}({targetGradient}, o + j);"
-                            : $"var d{CodeText.Int(Root)} = {targetGradient}[o + j];");
-                        for (int id = Root; id >= 0; id--)
-                        {
-                            if (NeedsGradient(id))
-                                EmitAdjoint(writer, id, vector);
-                        }
-                    }
-                }
-                // Broadcast leaves received a gradient per element; their own is the sum.
-                for (int id = 0; id < _nodes.Count; id++)
-                {
-                    if (IsBroadcast(_nodes[id]) && NeedsGradient(id))
-                    {
-                        Source source = ((LeafNode)_nodes[id]).Source;
-                        string array = source.Kind == SourceKind.Parameter ? SourceAddress.ParameterArray(true) : _address.Array(source, true);
-                        string n = CodeText.Int(id);
-                        writer.Line($"{array}[{_address.RowStart(source, true)}] += global::System.Numerics.Vector.Sum(a{n}) + at{n};");
-                    }
+                    Source source = ((LeafNode)_nodes[id]).Source;
+                    string array = source.Kind == SourceKind.Parameter ? SourceAddress.ParameterArray(true) : _address.Array(source, true);
+                    string n = CodeText.Int(id);
+                    writer.Line($"{array}[{_address.RowStart(source, true)}] += global::System.Numerics.Vector.Sum(a{n}) + at{n};");
                 }
             }
-        }
+        });
     }
 
     // Values that derivatives read, and everything those values are computed from.
