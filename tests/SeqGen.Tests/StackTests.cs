@@ -174,3 +174,27 @@ public class StackTests
         Assert.Contains("input of size 5", error.Message);
     }
 }
+
+public class StackStreamTests
+{
+    [Fact]
+    public void StreamingAStack_MatchesItsSequenceForward()
+    {
+        var stack = new RecurrentStack<double>((l, d, size) => new Lstm<double>(size, 5, seed: l), inputSize: 3, layers: 2);
+        var ws = stack.CreateWorkspace(steps: 6, batch: 2);
+        GradientCheck.Fill(ws.Input.Slice(0, 6 * 2 * 3), new Random(8), 1);
+        stack.Forward(ws, 6);
+        var stream = stack.CreateStream(batch: 2);
+        for (int t = 0; t < 6; t++)
+        {
+            ws.Input.Slice(t * 6, 6).CopyTo(stream.Input);
+            stack.Step(stream);
+            double[] expected = ws.Output(6).Slice(t * 10, 10).ToArray();
+            double[] actual = stream.Output.ToArray();
+            for (int i = 0; i < 10; i++)
+                Assert.Equal(expected[i], actual[i], 1e-12);
+        }
+        var bidirectional = new RecurrentStack<double>((l, d, size) => new Gru<double>(size, 4), inputSize: 3, layers: 1, bidirectional: true);
+        Assert.Throws<InvalidOperationException>(() => bidirectional.CreateStream(1));
+    }
+}

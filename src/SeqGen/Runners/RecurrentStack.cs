@@ -74,6 +74,34 @@ public sealed class RecurrentStack<T> where T : unmanaged, IFloatingPointIeee754
     public StackWorkspace<T> CreateWorkspace(int steps, int batch) => new(this, _cells, steps, batch);
 
     /// <summary>
+    /// Streaming inference through every layer, one step per call, keeping each layer's state
+    /// between calls. A bidirectional stack needs the whole sequence and cannot stream.
+    /// </summary>
+    public StackStream<T> CreateStream(int batch)
+    {
+        if (Directions == 2)
+            throw new InvalidOperationException("A bidirectional stack reads each sequence backwards too, so it cannot stream; run Forward over the whole sequence.");
+        var streams = new StreamState<T>[Layers];
+        for (int l = 0; l < Layers; l++)
+            streams[l] = Cell(l, 0).CreateStream(batch);
+        return new StackStream<T>(this, streams);
+    }
+
+    /// <summary>One streaming step: the stream's input through every layer; read the result from <see cref="StackStream{T}.Output"/>.</summary>
+    public void Step(StackStream<T> stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!ReferenceEquals(stream.Owner, this))
+            throw new ArgumentException("The stream was created by another stack.", nameof(stream));
+        for (int l = 0; l < Layers; l++)
+        {
+            if (l > 0)
+                stream.Layer(l - 1).Output.CopyTo(stream.Layer(l).Input(0));
+            Cell(l, 0).Step(stream.Layer(l));
+        }
+    }
+
+    /// <summary>
     /// Runs every layer over the workspace's input; in <paramref name="training"/> mode applies
     /// dropout between layers with masks drawn from <paramref name="random"/>.
     /// </summary>
