@@ -17,8 +17,12 @@ internal sealed class ElementwiseEmitter
     private readonly List<int[]> _children = new();
     private readonly HashSet<string> _frozen;
 
-    public ElementwiseEmitter(SourceAddress address, ElementwiseOperation operation, HashSet<string> frozenParameters)
+    // Distinguishes this operation's row-level locals from those of the others fused into the same loop.
+    private readonly string _p;
+
+    public ElementwiseEmitter(SourceAddress address, ElementwiseOperation operation, HashSet<string> frozenParameters, int position = 0)
     {
+        _p = "_" + CodeText.Int(position) + "_";
         _address = address;
         _operation = operation;
         _frozen = frozenParameters;
@@ -45,8 +49,8 @@ internal sealed class ElementwiseEmitter
 
     private string Value(int id, bool vector) => _nodes[id] switch
     {
-        ConstantNode => (vector ? "vc" : "c") + CodeText.Int(id),
-        LeafNode leaf when leaf.Source.IsScalar => (vector ? "vs" : "s") + CodeText.Int(id),
+        ConstantNode => (vector ? "vc" : "c") + _p + CodeText.Int(id),
+        LeafNode leaf when leaf.Source.IsScalar => (vector ? "vs" : "s") + _p + CodeText.Int(id),
         _ => "v" + CodeText.Int(id),
     };
 
@@ -85,36 +89,35 @@ internal sealed class ElementwiseEmitter
     {
         var leaf = (LeafNode)_nodes[id];
         string array = leaf.Source.Kind == SourceKind.Parameter ? SourceAddress.ParameterArray(false) : _address.Array(leaf.Source, false);
-        string index = $"r{CodeText.Int(id)} + j";
+        string index = $"r{_p}{CodeText.Int(id)} + j";
         return vector ? $"new {CodeText.Vector}({array}, {index})" : $"{array}[{index}]";
     }
 
-    private void DeclareConstants(SourceWriter writer, bool backward)
+    /// <summary>The operation's constants, once per loop.</summary>
+    public void DeclareConstants(SourceWriter writer)
     {
-        if (backward && UsesOne())
-        {
-            writer.Line($"T sOne = T.One;");
-            writer.Line($"var vOne = {CodeText.Vector}.One;");
-        }
         for (int id = 0; id < _nodes.Count; id++)
         {
             if (_nodes[id] is ConstantNode constant)
             {
-                writer.Line($"T c{CodeText.Int(id)} = T.CreateTruncating({CodeText.Double(constant.Value)});");
-                writer.Line($"var vc{CodeText.Int(id)} = new {CodeText.Vector}(c{CodeText.Int(id)});");
+                string n = _p + CodeText.Int(id);
+                writer.Line($"T c{n} = T.CreateTruncating({CodeText.Double(constant.Value)});");
+                writer.Line($"var vc{n} = new {CodeText.Vector}(c{n});");
             }
         }
     }
 
-    // Per row: where each leaf's row starts, and broadcast values.
-    private void DeclareLeaves(SourceWriter writer, bool withGradients)
+    /// <summary>Per row: where the target and each leaf's row start, and broadcast values.</summary>
+    public void DeclareRow(SourceWriter writer, bool backward)
     {
+        writer.Line($"int o{_p} = {_address.TargetStart(_operation.Target, backward)};");
+        bool withGradients = backward;
         for (int id = 0; id < _nodes.Count; id++)
         {
             if (_nodes[id] is not LeafNode leaf)
                 continue;
             Source source = leaf.Source;
-            string n = CodeText.Int(id);
+            string n = _p + CodeText.Int(id);
             if (source.IsScalar)
             {
                 string array = source.Kind == SourceKind.Parameter ? SourceAddress.ParameterArray(false) : _address.Array(source, false);
@@ -133,7 +136,7 @@ internal sealed class ElementwiseEmitter
         }
     }
 
-    private bool UsesOne()
+    public bool UsesOne()
     {
         for (int id = 0; id < _nodes.Count; id++)
         {
@@ -150,44 +153,14 @@ internal sealed class ElementwiseEmitter
         _ => System.Array.Exists(_children[id], NeedsGradient),
     };
 
-    public void EmitForward(SourceWriter writer)
+    /// <summary>The forward of one element (or one vector of elements) of the operation.</summary>
+    public void ForwardBody(SourceWriter writer, bool vector)
     {
         string targetArray = _address.Array(_operation.Target, false);
-        EmitLoops(writer, backward: false, vector =>
-        {
-            EmitValues(writer, vector, all: true);
-            writer.Line(vector
-                ? $"{Value(Root, true)}.CopyTo({targetArray}, o + j);"
-                : $"{targetArray}[o + j] = {Value(Root, false)};");
-        });
-    }
-
-    /// <summary>
-    /// The shape both directions share: per row of the batch, a <c>Vector&lt;T&gt;</c> loop over
-    /// the columns and a scalar tail, around <paramref name="body"/> (told which of the two it is in).
-    /// </summary>
-    private void EmitLoops(SourceWriter writer, bool backward, System.Action<bool> body, System.Action? afterRow = null)
-    {
-        using (writer.Block(""))
-        {
-            writer.Line($"int n = {CodeText.Size(_operation.Length)};");
-            DeclareConstants(writer, backward);
-            using (writer.Block("for (int b = 0; b < B; b++)"))
-            {
-                writer.Line($"int o = {_address.TargetStart(_operation.Target, backward)};");
-                DeclareLeaves(writer, withGradients: backward);
-                writer.Line("int j = 0;");
-                foreach (bool vector in new[] { true, false })
-                {
-                    string loop = vector
-                        ? $"for (; j <= n - {CodeText.Vector}.Count; j += {CodeText.Vector}.Count)"
-                        : "for (; j < n; j++)";
-                    using (writer.Block(loop))
-                        body(vector);
-                }
-                afterRow?.Invoke();
-            }
-        }
+        EmitValues(writer, vector, all: true);
+        writer.Line(vector
+            ? $"{Value(Root, true)}.CopyTo({targetArray}, o{_p} + j);"
+            : $"{targetArray}[o{_p} + j] = {Value(Root, false)};");
     }
 
     private void EmitValues(SourceWriter writer, bool vector, bool all, HashSet<int>? needed = null)
@@ -281,42 +254,45 @@ internal sealed class ElementwiseEmitter
         }
     }
 
-    /// <summary>Emits the adjoint loop; nothing when no leaf of the tree takes a gradient.</summary>
-    public void EmitBackward(SourceWriter writer)
+    /// <summary>True when some leaf of the operation takes a gradient, so it has a backward.</summary>
+    public bool HasBackward => NeedsGradient(Root);
+
+    /// <summary>The comment above the backward: the operation and the derivative rules it applies.</summary>
+    public void BackwardComment(SourceWriter writer)
     {
-        if (!NeedsGradient(Root))
-            return;
         writer.Line($"// backward of {_operation.Comment}");
         foreach (string rule in DerivativeRules())
             writer.Line("//   " + rule);
-        HashSet<int> needed = ValuesNeededByDerivatives();
+    }
+
+    /// <summary>The adjoint of one element (or vector) of the operation, from d(target) to its leaves.</summary>
+    public void BackwardBody(SourceWriter writer, bool vector)
+    {
         string targetGradient = _address.Array(_operation.Target, true);
-        EmitLoops(writer, backward: true, vector =>
+        EmitValues(writer, vector, all: false, ValuesNeededByDerivatives());
+        writer.Line(vector
+            ? $"var d{CodeText.Int(Root)} = new {CodeText.Vector}({targetGradient}, o{_p} + j);"
+            : $"var d{CodeText.Int(Root)} = {targetGradient}[o{_p} + j];");
+        for (int id = Root; id >= 0; id--)
         {
-            EmitValues(writer, vector, all: false, needed);
-            writer.Line(vector
-                ? $"var d{CodeText.Int(Root)} = new {CodeText.Vector}({targetGradient}, o + j);"
-                : $"var d{CodeText.Int(Root)} = {targetGradient}[o + j];");
-            for (int id = Root; id >= 0; id--)
-            {
-                if (NeedsGradient(id))
-                    EmitAdjoint(writer, id, vector);
-            }
-        },
-        // Broadcast leaves received a gradient per element; their own is the sum.
-        () =>
+            if (NeedsGradient(id))
+                EmitAdjoint(writer, id, vector);
+        }
+    }
+
+    /// <summary>After a row: broadcast leaves received a gradient per element; their own is the sum.</summary>
+    public void BackwardAfterRow(SourceWriter writer)
+    {
+        for (int id = 0; id < _nodes.Count; id++)
         {
-            for (int id = 0; id < _nodes.Count; id++)
+            if (IsBroadcast(_nodes[id]) && NeedsGradient(id))
             {
-                if (IsBroadcast(_nodes[id]) && NeedsGradient(id))
-                {
-                    Source source = ((LeafNode)_nodes[id]).Source;
-                    string array = source.Kind == SourceKind.Parameter ? SourceAddress.ParameterArray(true) : _address.Array(source, true);
-                    string n = CodeText.Int(id);
-                    writer.Line($"{array}[{_address.RowStart(source, true)}] += global::System.Numerics.Vector.Sum(a{n}) + at{n};");
-                }
+                Source source = ((LeafNode)_nodes[id]).Source;
+                string array = source.Kind == SourceKind.Parameter ? SourceAddress.ParameterArray(true) : _address.Array(source, true);
+                string n = _p + CodeText.Int(id);
+                writer.Line($"{array}[{_address.RowStart(source, true)}] += global::System.Numerics.Vector.Sum(a{n}) + at{n};");
             }
-        });
+        }
     }
 
     // Values that derivatives read, and everything those values are computed from.
@@ -411,7 +387,7 @@ internal sealed class ElementwiseEmitter
 
     private void EmitLeafGradient(SourceWriter writer, int id, Source source, string d, bool vector)
     {
-        string n = CodeText.Int(id);
+        string n = _p + CodeText.Int(id);
         if (source.IsScalar)
         {
             writer.Line(vector ? $"a{n} += {d};" : $"at{n} += {d};");

@@ -24,13 +24,12 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
 
     public void EmitForwardStep(SourceWriter writer)
     {
-        foreach (StepOperation operation in plan.Operations)
+        foreach (List<StepOperation> run in Runs())
         {
-            switch (operation)
+            switch (run[0])
             {
-                case ElementwiseOperation elementwise:
-                    writer.Line($"// {elementwise.Comment}");
-                    new ElementwiseEmitter(address, elementwise, _frozen).EmitForward(writer);
+                case ElementwiseOperation:
+                    EmitFusedForward(writer, run);
                     break;
                 case ProductOperation { Group.Hoisted: false } product:
                     writer.Line($"// {Describe(product.Group)}");
@@ -46,12 +45,13 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
 
     public void EmitBackwardStep(SourceWriter writer)
     {
-        for (int i = plan.Operations.Count - 1; i >= 0; i--)
+        List<List<StepOperation>> runs = Runs();
+        for (int i = runs.Count - 1; i >= 0; i--)
         {
-            switch (plan.Operations[i])
+            switch (runs[i][0])
             {
-                case ElementwiseOperation elementwise:
-                    new ElementwiseEmitter(address, elementwise, _frozen).EmitBackward(writer);
+                case ElementwiseOperation:
+                    EmitFusedBackward(writer, runs[i]);
                     break;
                 case ProductOperation { Group.Hoisted: false } product:
                     writer.Line($"// d(operand) += d({Describe(product.Group)}) · W");
@@ -61,6 +61,115 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
                     writer.Line("// d(v) = rstd * (dy - mean(dy) - y * mean(dy * y))");
                     EmitLayerNormBackward(writer, layerNorm);
                     break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The step's operations with consecutive elementwise ones of the same row length gathered into
+    /// one run: a run is a single fused loop, each element computing every equation of the run in
+    /// order (a later equation reads an earlier one's value of the same element).
+    /// </summary>
+    private List<List<StepOperation>> Runs()
+    {
+        var runs = new List<List<StepOperation>>();
+        foreach (StepOperation operation in plan.Operations)
+        {
+            if (operation is ElementwiseOperation elementwise && runs.Count > 0
+                && runs[runs.Count - 1][0] is ElementwiseOperation first && first.Length.Equals(elementwise.Length))
+            {
+                runs[runs.Count - 1].Add(operation);
+            }
+            else
+            {
+                runs.Add(new List<StepOperation> { operation });
+            }
+        }
+        return runs;
+    }
+
+    private List<ElementwiseEmitter> Emitters(List<StepOperation> run)
+    {
+        var emitters = new List<ElementwiseEmitter>();
+        for (int i = 0; i < run.Count; i++)
+            emitters.Add(new ElementwiseEmitter(address, (ElementwiseOperation)run[i], _frozen, i));
+        return emitters;
+    }
+
+    // Per row: a Vector<T> loop over the columns and a scalar tail around the body.
+    private static void EmitColumnLoops(SourceWriter writer, System.Action<bool> body)
+    {
+        writer.Line("int j = 0;");
+        foreach (bool vector in new[] { true, false })
+        {
+            string loop = vector
+                ? $"for (; j <= n - {CodeText.Vector}.Count; j += {CodeText.Vector}.Count)"
+                : "for (; j < n; j++)";
+            using (writer.Block(loop))
+                body(vector);
+        }
+    }
+
+    private void EmitFusedForward(SourceWriter writer, List<StepOperation> run)
+    {
+        foreach (StepOperation operation in run)
+            writer.Line($"// {((ElementwiseOperation)operation).Comment}");
+        List<ElementwiseEmitter> emitters = Emitters(run);
+        using (writer.Block(""))
+        {
+            writer.Line($"int n = {CodeText.Size(((ElementwiseOperation)run[0]).Length)};");
+            foreach (ElementwiseEmitter emitter in emitters)
+                emitter.DeclareConstants(writer);
+            using (writer.Block("for (int b = 0; b < B; b++)"))
+            {
+                foreach (ElementwiseEmitter emitter in emitters)
+                    emitter.DeclareRow(writer, backward: false);
+                EmitColumnLoops(writer, vector =>
+                {
+                    foreach (ElementwiseEmitter emitter in emitters)
+                    {
+                        using (writer.Block(""))
+                            emitter.ForwardBody(writer, vector);
+                    }
+                });
+            }
+        }
+    }
+
+    // The adjoint runs the fused equations in reverse inside each element: a later equation adds
+    // to the gradient of an earlier one's value of the same element before that one reads it.
+    private void EmitFusedBackward(SourceWriter writer, List<StepOperation> run)
+    {
+        List<ElementwiseEmitter> emitters = Emitters(run).FindAll(e => e.HasBackward);
+        if (emitters.Count == 0)
+            return;
+        emitters.Reverse();
+        foreach (ElementwiseEmitter emitter in emitters)
+            emitter.BackwardComment(writer);
+        using (writer.Block(""))
+        {
+            writer.Line($"int n = {CodeText.Size(((ElementwiseOperation)run[0]).Length)};");
+            if (emitters.Exists(e => e.UsesOne()))
+            {
+                writer.Line("T sOne = T.One;");
+                writer.Line($"var vOne = {CodeText.Vector}.One;");
+            }
+            foreach (ElementwiseEmitter emitter in emitters)
+                emitter.DeclareConstants(writer);
+            using (writer.Block("for (int b = 0; b < B; b++)"))
+            {
+                foreach (ElementwiseEmitter emitter in emitters)
+                    emitter.DeclareRow(writer, backward: true);
+                EmitColumnLoops(writer, vector =>
+                {
+                    foreach (ElementwiseEmitter emitter in emitters)
+                    {
+                        using (writer.Block(""))
+                            emitter.BackwardBody(writer, vector);
+                    }
+                });
+                foreach (ElementwiseEmitter emitter in emitters)
+                    emitter.BackwardAfterRow(writer);
             }
         }
     }
