@@ -19,10 +19,19 @@ public class GemmTests
     [MemberData(nameof(Sizes))]
     public void MatchesNaive_Float(int m, int n, int k) => Check<float>(m, n, k, 1e-5);
 
-    private static void Check<T>(int m, int n, int k, double tolerance) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    [Theory]
+    [MemberData(nameof(Sizes))]
+    public void Packed_MatchesNaive_Double(int m, int n, int k) => Check<double>(m, n, k, 1e-12, packed: true);
+
+    [Theory]
+    [MemberData(nameof(Sizes))]
+    public void Packed_MatchesNaive_Float(int m, int n, int k) => Check<float>(m, n, k, 1e-5, packed: true);
+
+    // With packed: B is packed once (Gemm.Pack) and multiplied by MultiplyPacked; A is never transposed there.
+    private static void Check<T>(int m, int n, int k, double tolerance, bool packed = false) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         var random = new Random(m * 1000 + n * 10 + k);
-        foreach (bool ta in new[] { false, true })
+        foreach (bool ta in packed ? new[] { false } : new[] { false, true })
         {
             foreach (bool tb in new[] { false, true })
             {
@@ -44,7 +53,16 @@ public class GemmTests
                             expected[i * ldc + j] = T.CreateChecked(sum + (accumulate ? double.CreateChecked(c[i * ldc + j]) : 0));
                         }
                     }
-                    Gemm.Compute<T>(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+                    if (packed)
+                    {
+                        var laidOut = new T[Gemm.PackedLength<T>(k, n)];
+                        Gemm.Pack<T>(tb, k, n, b, ldb, laidOut);
+                        Gemm.MultiplyPacked<T>(m, n, k, a, lda, laidOut, c, ldc, accumulate);
+                    }
+                    else
+                    {
+                        Gemm.Compute<T>(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+                    }
                     for (int i = 0; i < m; i++)
                     {
                         for (int j = 0; j < ldc; j++)
@@ -88,6 +106,74 @@ public class GemmTests
             Gemm.MaxThreads = saved;
         }
         Assert.Equal(one, two);
+    }
+
+    [Fact]
+    public void Packed_OneThread_And_TwoThreads_GiveTheSameResult()
+    {
+        // 1030 columns: the threads split at a panel boundary and the last panel is partial.
+        const int m = 32, n = 1030, k = 600;
+        var random = new Random(10);
+        float[] a = Random<float>(m * k, random), b = Random<float>(n * k, random);
+        var packed = new float[Gemm.PackedLength<float>(k, n)];
+        Gemm.Pack<float>(true, k, n, b, k, packed);
+        var one = new float[m * n];
+        var two = new float[m * n];
+        var direct = new float[m * n];
+        int saved = Gemm.MaxThreads;
+        try
+        {
+            Gemm.MaxThreads = 1;
+            Gemm.MultiplyPacked<float>(m, n, k, a, k, packed, one, n, false);
+            Gemm.Compute<float>(false, true, m, n, k, a, k, b, k, direct, n, false);
+            Gemm.MaxThreads = 2;
+            Gemm.MultiplyPacked<float>(m, n, k, a, k, packed, two, n, false);
+        }
+        finally
+        {
+            Gemm.MaxThreads = saved;
+        }
+        Assert.Equal(one, two);
+        for (int i = 0; i < one.Length; i++)
+            Assert.True(Math.Abs(one[i] - direct[i]) <= 1e-4f * Math.Max(1, Math.Abs(direct[i])), $"C[{i}] = {one[i]}, direct {direct[i]}");
+    }
+
+    [Fact]
+    public void Packed_RejectsBuffersTooSmall_NamingTheArgument()
+    {
+        int length = Gemm.PackedLength<float>(8, 8);
+        Assert.True(length >= 64);
+        var error = Assert.Throws<ArgumentException>(() => Gemm.Pack<float>(false, 8, 8, new float[64], 8, new float[length - 1]));
+        Assert.Equal("packed", error.ParamName);
+        Assert.Contains("[8 x 8]", error.Message);
+        error = Assert.Throws<ArgumentException>(() => Gemm.MultiplyPacked<float>(2, 8, 8, new float[16], 8, new float[length], new float[15], 8, false));
+        Assert.Equal("c", error.ParamName);
+        error = Assert.Throws<ArgumentException>(() => Gemm.Pack<float>(true, 8, 8, new float[63], 8, new float[length]));
+        Assert.Equal("b", error.ParamName);
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(1, 13)]
+    [InlineData(8, 8)]
+    [InlineData(16, 24)]
+    [InlineData(13, 29)]
+    [InlineData(64, 9)]
+    public void Transpose_MovesEveryElement(int rows, int columns)
+    {
+        var source = Random<float>(rows * columns, new Random(rows * 100 + columns));
+        var target = new float[rows * columns];
+        Gemm.Transpose<float>(source, rows, columns, target);
+        var doubles = new double[rows * columns];
+        Gemm.Transpose<double>(Array.ConvertAll(source, v => (double)v), rows, columns, doubles);
+        for (int i = 0; i < rows; i++)
+        {
+            for (int j = 0; j < columns; j++)
+            {
+                Assert.Equal(source[i * columns + j], target[j * rows + i]);
+                Assert.Equal(source[i * columns + j], doubles[j * rows + i]);
+            }
+        }
     }
 
     [Fact]

@@ -21,7 +21,7 @@ internal sealed partial class CellEmitter
                 _w.Line($"for (int k = 0; k < {Lead(s)}; k++) {Array}.Copy(ws.Init{s}, 0, ws.S{s}, k * B * {length}, B * {length});");
             }
             _steps.EmitHoistedProducts(_w, "steps * B");
-            _steps.EmitTransposeWeights(_w);
+            _steps.EmitPrepareWeights(_w, backward: false);
             using (_w.Block("for (int t = 0; t < steps; t++)"))
             {
                 _w.Line("ForwardStep(ws, t, B);");
@@ -63,6 +63,7 @@ internal sealed partial class CellEmitter
                     _w.Line($"                {AddTo}(ws.dS{s}.AsSpan(((t + {Lead(s)}) * B + b) * {length}, {length}), T.One, ws.dOut.AsSpan((t * B + b) * {length}, {length}));");
                 }
             }
+            _steps.EmitPrepareWeights(_w, backward: true);
             using (_w.Block("for (int t = steps - 1; t >= 0; t--)"))
             {
                 EmitClearStepGradients();

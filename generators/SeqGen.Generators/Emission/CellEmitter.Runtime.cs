@@ -45,14 +45,14 @@ internal sealed partial class CellEmitter
             {
                 fields.AddRange(new[] { $"G{group.Index}", $"dG{group.Index}" });
                 if (!group.Hoisted && Recurrent)
-                    fields.Add($"WT{group.Index}");
+                    fields.Add($"WP{group.Index}");
             }
             foreach (string field in fields)
                 _w.Line($"internal readonly T[] {field};");
             if (Recurrent)
             {
-                _w.Line("// True while WT* hold the transposed weights of the current pass.");
-                _w.Line("internal bool TransposedWeights;");
+                _w.Line("// True while WP* hold the forward pass's packed weights (else the backward pass's layout).");
+                _w.Line("internal bool PackedWeights;");
             }
             _w.Line();
             if (Recurrent)
@@ -93,7 +93,11 @@ internal sealed partial class CellEmitter
             _w.Line($"G{group.Index} = new T[{steps} * {rows} * {total}];");
             _w.Line($"dG{group.Index} = new T[{steps} * {rows} * {total}];");
             if (!group.Hoisted && Recurrent)
-                _w.Line($"WT{group.Index} = new T[{total} * {CellSize(group.Operand.Length)}];");
+            {
+                // Room for either layout: packed for one pass direction or the other, or transposed.
+                string cols = CellSize(group.Operand.Length);
+                _w.Line($"WP{group.Index} = new T[global::System.Math.Max(global::SeqGen.Numerics.Gemm.PackedLength<T>({cols}, {total}), global::SeqGen.Numerics.Gemm.PackedLength<T>({total}, {cols}))];");
+            }
         }
     }
 

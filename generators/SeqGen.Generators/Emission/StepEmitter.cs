@@ -251,35 +251,51 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
             writer.Line(byRows);
             return;
         }
-        // A batched sequence pass transposes the weights once, so each step's product combines
-        // their rows (no horizontal sums); a single sequence or a streaming step reads them as they are.
-        writer.Line("if (ws.TransposedWeights)");
-        writer.Line($"    {CodeText.Gemm}(false, false, {rows}, {total}, {cols}, {operand}, {cols}, ws.WT{CodeText.Int(group.Index)}, {total}, {output}, {total}, false);");
+        // A batched sequence pass packs the weights once for the GEMM micro-kernel, so no step
+        // repacks them; a single sequence or a streaming step reads them as they are.
+        writer.Line("if (ws.PackedWeights)");
+        writer.Line($"    global::SeqGen.Numerics.Gemm.MultiplyPacked<T>({rows}, {total}, {cols}, {operand}, {cols}, ws.WP{CodeText.Int(group.Index)}, {output}, {total}, false);");
         writer.Line("else");
         writer.Line("    " + byRows);
     }
 
     /// <summary>
-    /// Transposes the weights of every per-step product group into the workspace, when the batch
-    /// has enough rows to profit; a single sequence keeps the matrix-vector kernel.
+    /// At the start of a sequence pass, lays out the weights of every per-step product in the
+    /// workspace: packed for the micro-kernel when the batch has enough rows to use it, else (in
+    /// the backward pass) transposed, so a single sequence's product is a matrix-vector product
+    /// over contiguous rows.
     /// </summary>
-    public void EmitTransposeWeights(SourceWriter writer)
+    public void EmitPrepareWeights(SourceWriter writer, bool backward)
     {
         if (!address.Recurrent)
             return;
-        writer.Line("ws.TransposedWeights = B >= 4;");
-        using (writer.Block("if (ws.TransposedWeights)"))
+        writer.Line(backward ? "ws.PackedWeights = false;" : "ws.PackedWeights = B >= 4;");
+        using (writer.Block(backward ? "if (B >= 4)" : "if (ws.PackedWeights)"))
         {
-            foreach (ProductGroup group in plan.Groups)
+            foreach (ProductGroup group in RecurrentGroups())
             {
-                if (group.Hoisted)
-                    continue;
                 string cols = CodeText.Size(group.Operand.Length);
                 string total = CodeText.Size(group.TotalRows);
-                writer.Line($"global::SeqGen.Numerics.Gemm.Transpose<T>(P.AsSpan(_o_{group.Members[0].Matrix}, {total} * {cols}), {total}, {cols}, ws.WT{CodeText.Int(group.Index)});");
+                string weights = $"P.AsSpan(_o_{group.Members[0].Matrix}, {total} * {cols})";
+                // Forward reads Wᵀ (k = operand size); backward reads W (k = output size).
+                string shape = backward ? $"false, {total}, {cols}" : $"true, {cols}, {total}";
+                writer.Line($"global::SeqGen.Numerics.Gemm.Pack<T>({shape}, {weights}, {cols}, ws.WP{CodeText.Int(group.Index)});");
+            }
+        }
+        if (!backward)
+            return;
+        using (writer.Block("else"))
+        {
+            foreach (ProductGroup group in RecurrentGroups())
+            {
+                string cols = CodeText.Size(group.Operand.Length);
+                string total = CodeText.Size(group.TotalRows);
+                writer.Line($"global::SeqGen.Numerics.Gemm.Transpose<T>(P.AsSpan(_o_{group.Members[0].Matrix}, {total} * {cols}), {total}, {cols}, ws.WP{CodeText.Int(group.Index)});");
             }
         }
     }
+
+    private List<ProductGroup> RecurrentGroups() => plan.Groups.FindAll(g => !g.Hoisted);
 
     private void EmitOperandGradient(SourceWriter writer, ProductGroup group, string rows, string step)
     {
@@ -287,7 +303,17 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
         string total = CodeText.Size(group.TotalRows);
         string dOut = $"ws.dG{CodeText.Int(group.Index)}.AsSpan({step} * B * {total})";
         string dOperand = $"{OperandArray(group, true)}.AsSpan({address.RowStart(group.Operand, true, step, "0")})";
-        writer.Line($"{CodeText.Gemm}(false, false, {rows}, {cols}, {total}, {dOut}, {total}, P.AsSpan(_o_{group.Members[0].Matrix}), {cols}, {dOperand}, {cols}, true);");
+        if (group.Hoisted || !address.Recurrent)
+        {
+            writer.Line($"{CodeText.Gemm}(false, false, {rows}, {cols}, {total}, {dOut}, {total}, P.AsSpan(_o_{group.Members[0].Matrix}), {cols}, {dOperand}, {cols}, true);");
+            return;
+        }
+        // The backward pass laid the weights out once: packed for a batch, transposed for a single sequence.
+        string laidOut = $"ws.WP{CodeText.Int(group.Index)}";
+        writer.Line("if (B >= 4)");
+        writer.Line($"    global::SeqGen.Numerics.Gemm.MultiplyPacked<T>({rows}, {cols}, {total}, {dOut}, {total}, {laidOut}, {dOperand}, {cols}, true);");
+        writer.Line("else");
+        writer.Line($"    {CodeText.Gemm}(false, true, {rows}, {cols}, {total}, {dOut}, {total}, {laidOut}, {total}, {dOperand}, {cols}, true);");
     }
 
     private void EmitLayerNormForward(SourceWriter writer, LayerNormOperation op)

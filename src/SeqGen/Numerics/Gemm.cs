@@ -44,6 +44,77 @@ public static class Gemm
             ComputeSerial(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc);
     }
 
+    /// <summary>Elements a buffer needs to hold op(B) (k × n) packed by <see cref="Pack{T}"/>.</summary>
+    public static int PackedLength<T>(int k, int n) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (k < 0 || n < 0)
+            throw new ArgumentOutOfRangeException(nameof(k), $"Sizes must not be negative: k={k}, n={n}.");
+        return PackedGemm.IsSupported<T>() ? PackedGemm.PackedLength<T>(k, n) : k * n;
+    }
+
+    /// <summary>
+    /// Packs op(B) (k × n) into the layout <see cref="MultiplyPacked{T}"/> reads, for a product
+    /// repeated with the same B: the weights of every step of a sequence are packed once per pass.
+    /// The layout suits this process's vector width only; it is not a storage format.
+    /// </summary>
+    /// <param name="transposeB">B is stored [n × k] and read transposed.</param>
+    /// <param name="k">Rows of op(B).</param>
+    /// <param name="n">Columns of op(B).</param>
+    /// <param name="b">B's elements; row stride <paramref name="ldb"/>.</param>
+    /// <param name="ldb">Row stride of B as stored.</param>
+    /// <param name="packed">At least <see cref="PackedLength{T}"/>(k, n) elements.</param>
+    public static void Pack<T>(bool transposeB, int k, int n, ReadOnlySpan<T> b, int ldb, Span<T> packed)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Require(transposeB ? n : k, transposeB ? k : n, b.Length, ldb, "b", "ldb");
+        int length = PackedLength<T>(k, n);
+        if (packed.Length < length)
+            throw new ArgumentException($"packed holds {packed.Length} elements; op(B) [{k} x {n}] packed needs {length} (Gemm.PackedLength).", nameof(packed));
+        if (k == 0 || n == 0)
+            return;
+        if (PackedGemm.IsSupported<T>())
+        {
+            PackedGemm.Pack(transposeB, k, n, b, ldb, packed);
+            return;
+        }
+        // Without vector kernels the "packed" form is op(B) row-major, read by the portable product.
+        for (int p = 0; p < k; p++)
+        {
+            for (int j = 0; j < n; j++)
+                packed[p * n + j] = transposeB ? b[j * ldb + p] : b[p * ldb + j];
+        }
+    }
+
+    /// <summary>C = A·op(B), or C += A·op(B), with op(B) (k × n) packed by <see cref="Pack{T}"/>.</summary>
+    public static void MultiplyPacked<T>(int m, int n, int k, ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> packed,
+        Span<T> c, int ldc, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (m < 0 || n < 0 || k < 0)
+            throw new ArgumentOutOfRangeException(nameof(m), $"Sizes must not be negative: m={m}, n={n}, k={k}.");
+        Require(m, k, a.Length, lda, "a", "lda");
+        Require(m, n, c.Length, ldc, "c", "ldc");
+        int length = PackedLength<T>(k, n);
+        if (packed.Length < length)
+            throw new ArgumentException($"packed holds {packed.Length} elements; op(B) [{k} x {n}] packed needs {length} (Gemm.PackedLength).", nameof(packed));
+        if (!PackedGemm.IsSupported<T>())
+        {
+            Compute(false, false, m, n, k, a, lda, packed, n, c, ldc, accumulate);
+            return;
+        }
+        if (m == 0 || n == 0)
+            return;
+        if (!accumulate)
+        {
+            for (int i = 0; i < m; i++)
+                c.Slice(i * ldc, n).Clear();
+        }
+        if (k == 0)
+            return;
+        if (!GemmThreads.TryParallelPacked(m, n, k, a, lda, packed, c, ldc, PackedGemm.PanelWidth<T>()))
+            PackedGemm.MultiplyPacked(m, n, k, a, lda, packed, c, ldc, 0, n);
+    }
+
     /// <summary>Threads a large product may use (1 or 2).</summary>
     public static int MaxThreads
     {
@@ -121,7 +192,7 @@ public static class Gemm
 
     /// <summary>
     /// Writes the transpose of the [rows × columns] matrix <paramref name="source"/> into
-    /// <paramref name="target"/> ([columns × rows]), in cache-sized tiles.
+    /// <paramref name="target"/> ([columns × rows]), in 8 × 8 blocks.
     /// </summary>
     public static void Transpose<T>(ReadOnlySpan<T> source, int rows, int columns, Span<T> target)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -130,20 +201,7 @@ public static class Gemm
             throw new ArgumentException($"source holds {source.Length} elements; a [{rows} x {columns}] matrix needs {rows * columns}.", nameof(source));
         if (target.Length < rows * columns)
             throw new ArgumentException($"target holds {target.Length} elements; a [{columns} x {rows}] matrix needs {rows * columns}.", nameof(target));
-        const int Tile = 32;
-        for (int r0 = 0; r0 < rows; r0 += Tile)
-        {
-            int r1 = Math.Min(rows, r0 + Tile);
-            for (int c0 = 0; c0 < columns; c0 += Tile)
-            {
-                int c1 = Math.Min(columns, c0 + Tile);
-                for (int r = r0; r < r1; r++)
-                {
-                    for (int c = c0; c < c1; c++)
-                        target[c * rows + r] = source[r * columns + c];
-                }
-            }
-        }
+        TransposeBlocks.Transpose(source, columns, rows, columns, target, rows);
     }
 
     /// <summary>Sum of x[i] · y[i].</summary>

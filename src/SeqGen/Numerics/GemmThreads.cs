@@ -23,8 +23,8 @@ internal static unsafe class GemmThreads
 
     private struct Job
     {
-        public bool IsDouble, TransposeA, TransposeB;
-        public int M, N, K, Lda, Ldb, Ldc, ALength, BLength, CLength;
+        public bool IsDouble, TransposeA, TransposeB, Packed;
+        public int M, N, K, Lda, Ldb, Ldc, ALength, BLength, CLength, First, Last;
         public void* A, B, C;
         public Exception? Error;
     }
@@ -82,6 +82,57 @@ internal static unsafe class GemmThreads
         }
     }
 
+    /// <summary>
+    /// Runs a product with prepacked op(B) on two threads, each taking whole panels of columns,
+    /// when it is large enough and the worker is free; false otherwise.
+    /// </summary>
+    public static bool TryParallelPacked<T>(int m, int n, int k, ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> packed,
+        Span<T> c, int ldc, int panelWidth)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (MaxThreads < 2 || (long)m * n * k < (1L << 22) || n < 2 * panelWidth)
+            return false;
+        if (Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
+            return false;
+        try
+        {
+            EnsureWorker();
+            int split = (n / 2 + panelWidth - 1) / panelWidth * panelWidth;
+            fixed (T* pa = a, pb = packed, pc = c)
+            {
+                s_job = new Job
+                {
+                    IsDouble = typeof(T) == typeof(double),
+                    Packed = true,
+                    M = m,
+                    N = n,
+                    K = k,
+                    Lda = lda,
+                    Ldc = ldc,
+                    A = pa,
+                    B = pb,
+                    C = pc,
+                    ALength = a.Length,
+                    BLength = packed.Length,
+                    CLength = c.Length,
+                    First = split,
+                    Last = n,
+                };
+                Done.Reset();
+                Start.Set();
+                PackedGemm.MultiplyPacked(m, n, k, a, lda, packed, c, ldc, 0, split);
+                Done.Wait();
+                if (s_job.Error is { } error)
+                    throw new InvalidOperationException("The GEMM worker thread failed.", error);
+            }
+            return true;
+        }
+        finally
+        {
+            Volatile.Write(ref s_busy, 0);
+        }
+    }
+
     private static void EnsureWorker()
     {
         if (s_worker is not null)
@@ -119,9 +170,17 @@ internal static unsafe class GemmThreads
         }
     }
 
-    private static void Run<T>(Job job) where T : unmanaged, IFloatingPointIeee754<T> =>
+    private static void Run<T>(Job job) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (job.Packed)
+        {
+            PackedGemm.MultiplyPacked(job.M, job.N, job.K, new ReadOnlySpan<T>(job.A, job.ALength), job.Lda,
+                new ReadOnlySpan<T>(job.B, job.BLength), new Span<T>(job.C, job.CLength), job.Ldc, job.First, job.Last);
+            return;
+        }
         Gemm.ComputeSerial(job.TransposeA, job.TransposeB, job.M, job.N, job.K,
             new ReadOnlySpan<T>(job.A, job.ALength), job.Lda,
             new ReadOnlySpan<T>(job.B, job.BLength), job.Ldb,
             new Span<T>(job.C, job.CLength), job.Ldc);
+    }
 }

@@ -1,0 +1,78 @@
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace SeqGen.Numerics;
+
+/// <summary>
+/// Matrix transposes in 8 × 8 blocks: for float with AVX, each block is eight loads, three rounds
+/// of shuffles and eight stores instead of 64 scalar moves. Packing weights for the GEMM and
+/// laying them out for a pass both go through here.
+/// </summary>
+internal static class TransposeBlocks
+{
+    /// <summary>target[j · targetStride + i] = source[i · sourceStride + j] for i &lt; rows, j &lt; columns.</summary>
+    public static void Transpose<T>(ReadOnlySpan<T> source, int sourceStride, int rows, int columns, Span<T> target, int targetStride)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (rows == 0 || columns == 0)
+            return;
+        // One bounds check for the whole region, so the blocks can use references.
+        _ = source[(rows - 1) * sourceStride + columns - 1];
+        _ = target[(columns - 1) * targetStride + rows - 1];
+        bool vector = typeof(T) == typeof(float) && Avx.IsSupported;
+        const int Block = 8;
+        for (int i0 = 0; i0 < rows; i0 += Block)
+        {
+            int i1 = Math.Min(rows, i0 + Block);
+            for (int j0 = 0; j0 < columns; j0 += Block)
+            {
+                int j1 = Math.Min(columns, j0 + Block);
+                if (vector && i1 - i0 == Block && j1 - j0 == Block)
+                {
+                    Float8x8(
+                        ref Unsafe.As<T, float>(ref Unsafe.Add(ref MemoryMarshal.GetReference(source), i0 * sourceStride + j0)), sourceStride,
+                        ref Unsafe.As<T, float>(ref Unsafe.Add(ref MemoryMarshal.GetReference(target), j0 * targetStride + i0)), targetStride);
+                    continue;
+                }
+                for (int i = i0; i < i1; i++)
+                {
+                    for (int j = j0; j < j1; j++)
+                        target[j * targetStride + i] = source[i * sourceStride + j];
+                }
+            }
+        }
+    }
+
+    private static void Float8x8(ref float source, int sourceStride, ref float target, int targetStride)
+    {
+        Vector256<float> r0 = Vector256.LoadUnsafe(ref source);
+        Vector256<float> r1 = Vector256.LoadUnsafe(ref source, (nuint)sourceStride);
+        Vector256<float> r2 = Vector256.LoadUnsafe(ref source, (nuint)(2 * sourceStride));
+        Vector256<float> r3 = Vector256.LoadUnsafe(ref source, (nuint)(3 * sourceStride));
+        Vector256<float> r4 = Vector256.LoadUnsafe(ref source, (nuint)(4 * sourceStride));
+        Vector256<float> r5 = Vector256.LoadUnsafe(ref source, (nuint)(5 * sourceStride));
+        Vector256<float> r6 = Vector256.LoadUnsafe(ref source, (nuint)(6 * sourceStride));
+        Vector256<float> r7 = Vector256.LoadUnsafe(ref source, (nuint)(7 * sourceStride));
+        // Interleave pairs of rows, then pairs of pairs (within 128-bit lanes), then swap lanes.
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+        Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> s0 = Avx.Shuffle(t0, t2, 0x44), s1 = Avx.Shuffle(t0, t2, 0xEE);
+        Vector256<float> s2 = Avx.Shuffle(t1, t3, 0x44), s3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> s4 = Avx.Shuffle(t4, t6, 0x44), s5 = Avx.Shuffle(t4, t6, 0xEE);
+        Vector256<float> s6 = Avx.Shuffle(t5, t7, 0x44), s7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Permute2x128(s0, s4, 0x20).StoreUnsafe(ref target);
+        Avx.Permute2x128(s1, s5, 0x20).StoreUnsafe(ref target, (nuint)targetStride);
+        Avx.Permute2x128(s2, s6, 0x20).StoreUnsafe(ref target, (nuint)(2 * targetStride));
+        Avx.Permute2x128(s3, s7, 0x20).StoreUnsafe(ref target, (nuint)(3 * targetStride));
+        Avx.Permute2x128(s0, s4, 0x31).StoreUnsafe(ref target, (nuint)(4 * targetStride));
+        Avx.Permute2x128(s1, s5, 0x31).StoreUnsafe(ref target, (nuint)(5 * targetStride));
+        Avx.Permute2x128(s2, s6, 0x31).StoreUnsafe(ref target, (nuint)(6 * targetStride));
+        Avx.Permute2x128(s3, s7, 0x31).StoreUnsafe(ref target, (nuint)(7 * targetStride));
+    }
+}
