@@ -33,15 +33,20 @@ public static class Gemm
         CheckArguments(transposeA, transposeB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
         if (m == 0 || n == 0)
             return;
-        if (!accumulate)
-        {
-            for (int i = 0; i < m; i++)
-                c.Slice(i * ldc, n).Clear();
-        }
         if (k == 0)
+        {
+            if (!accumulate)
+                Clear(m, n, c, ldc);
             return;
-        if (!GemmThreads.TryParallel(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc))
-            ComputeSerial(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc);
+        }
+        if (!GemmThreads.TryParallel(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate))
+            ComputeSerial(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+    }
+
+    private static void Clear<T>(int m, int n, Span<T> c, int ldc)
+    {
+        for (int i = 0; i < m; i++)
+            c.Slice(i * ldc, n).Clear();
     }
 
     /// <summary>Elements a buffer needs to hold op(B) (k × n) packed by <see cref="Pack{T}"/>.</summary>
@@ -104,15 +109,14 @@ public static class Gemm
         }
         if (m == 0 || n == 0)
             return;
-        if (!accumulate)
-        {
-            for (int i = 0; i < m; i++)
-                c.Slice(i * ldc, n).Clear();
-        }
         if (k == 0)
+        {
+            if (!accumulate)
+                Clear(m, n, c, ldc);
             return;
-        if (!GemmThreads.TryParallelPacked(m, n, k, a, lda, packed, c, ldc, PackedGemm.PanelWidth<T>()))
-            PackedGemm.MultiplyPacked(m, n, k, a, lda, packed, c, ldc, 0, n);
+        }
+        if (!GemmThreads.TryParallelPacked(m, n, k, a, lda, packed, c, ldc, accumulate, PackedGemm.PanelWidth<T>()))
+            PackedGemm.MultiplyPacked(m, n, k, a, lda, packed, c, ldc, 0, n, accumulate);
     }
 
     /// <summary>Threads a large product may use (1 or 2).</summary>
@@ -124,20 +128,23 @@ public static class Gemm
             : throw new ArgumentOutOfRangeException(nameof(value), value, "MaxThreads must be 1 or 2.");
     }
 
-    /// <summary>C += op(A)·op(B) on the calling thread; arguments already checked.</summary>
+    /// <summary>C (+)= op(A)·op(B) on the calling thread; arguments already checked, k &gt; 0.</summary>
     internal static void ComputeSerial<T>(bool transposeA, bool transposeB, int m, int n, int k,
-        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc)
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (PackedGemm.IsSupported<T>())
+        if (PackedGemm.IsSupported<T>() && m >= 128 && (long)m * n * k >= 64L * 64 * 64)
         {
             // Packing pays off when each packed element is reused by many rows; a batch's step
-            // product (few rows of A) reads A and B in place instead.
-            if (m >= 128 && (long)m * n * k >= 64L * 64 * 64)
-            {
-                PackedGemm.Multiply(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc);
-                return;
-            }
+            // product (few rows of A) reads A and B in place instead. The kernel stores its first
+            // block of sums, so C is not cleared first.
+            PackedGemm.Multiply(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+            return;
+        }
+        if (!accumulate)
+            Clear(m, n, c, ldc);
+        if (PackedGemm.IsSupported<T>())
+        {
             if (transposeB && !transposeA)
             {
                 if (m == 1 && DirectGemm.TryMatrixVector(n, k, a.Slice(0, k), b, ldb, c.Slice(0, n)))

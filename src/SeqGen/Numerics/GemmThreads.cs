@@ -23,7 +23,7 @@ internal static unsafe class GemmThreads
 
     private struct Job
     {
-        public bool IsDouble, TransposeA, TransposeB, Packed;
+        public bool IsDouble, TransposeA, TransposeB, Packed, Accumulate;
         public int M, N, K, Lda, Ldb, Ldc, ALength, BLength, CLength, First, Last;
         public void* A, B, C;
         public Exception? Error;
@@ -31,7 +31,7 @@ internal static unsafe class GemmThreads
 
     /// <summary>Runs the product on two threads when it is large enough and the worker is free; false otherwise.</summary>
     public static bool TryParallel<T>(bool transposeA, bool transposeB, int m, int n, int k,
-        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc)
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (MaxThreads < 2 || (long)m * n * k < (1L << 22) || (m < 32 && n < 256))
@@ -54,6 +54,7 @@ internal static unsafe class GemmThreads
                     IsDouble = typeof(T) == typeof(double),
                     TransposeA = transposeA,
                     TransposeB = transposeB,
+                    Accumulate = accumulate,
                     M = byRows ? m - split : m,
                     N = byRows ? n : n - split,
                     K = k,
@@ -69,7 +70,7 @@ internal static unsafe class GemmThreads
                 };
                 Done.Reset();
                 Start.Set();
-                Gemm.ComputeSerial(transposeA, transposeB, byRows ? split : m, byRows ? n : split, k, a, lda, b, ldb, c, ldc);
+                Gemm.ComputeSerial(transposeA, transposeB, byRows ? split : m, byRows ? n : split, k, a, lda, b, ldb, c, ldc, accumulate);
                 Done.Wait();
                 if (s_job.Error is { } error)
                     throw new InvalidOperationException("The GEMM worker thread failed.", error);
@@ -87,7 +88,7 @@ internal static unsafe class GemmThreads
     /// when it is large enough and the worker is free; false otherwise.
     /// </summary>
     public static bool TryParallelPacked<T>(int m, int n, int k, ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> packed,
-        Span<T> c, int ldc, int panelWidth)
+        Span<T> c, int ldc, bool accumulate, int panelWidth)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (MaxThreads < 2 || (long)m * n * k < (1L << 22) || n < 2 * panelWidth)
@@ -104,6 +105,7 @@ internal static unsafe class GemmThreads
                 {
                     IsDouble = typeof(T) == typeof(double),
                     Packed = true,
+                    Accumulate = accumulate,
                     M = m,
                     N = n,
                     K = k,
@@ -120,7 +122,7 @@ internal static unsafe class GemmThreads
                 };
                 Done.Reset();
                 Start.Set();
-                PackedGemm.MultiplyPacked(m, n, k, a, lda, packed, c, ldc, 0, split);
+                PackedGemm.MultiplyPacked(m, n, k, a, lda, packed, c, ldc, 0, split, accumulate);
                 Done.Wait();
                 if (s_job.Error is { } error)
                     throw new InvalidOperationException("The GEMM worker thread failed.", error);
@@ -175,12 +177,12 @@ internal static unsafe class GemmThreads
         if (job.Packed)
         {
             PackedGemm.MultiplyPacked(job.M, job.N, job.K, new ReadOnlySpan<T>(job.A, job.ALength), job.Lda,
-                new ReadOnlySpan<T>(job.B, job.BLength), new Span<T>(job.C, job.CLength), job.Ldc, job.First, job.Last);
+                new ReadOnlySpan<T>(job.B, job.BLength), new Span<T>(job.C, job.CLength), job.Ldc, job.First, job.Last, job.Accumulate);
             return;
         }
         Gemm.ComputeSerial(job.TransposeA, job.TransposeB, job.M, job.N, job.K,
             new ReadOnlySpan<T>(job.A, job.ALength), job.Lda,
             new ReadOnlySpan<T>(job.B, job.BLength), job.Ldb,
-            new Span<T>(job.C, job.CLength), job.Ldc);
+            new Span<T>(job.C, job.CLength), job.Ldc, job.Accumulate);
     }
 }

@@ -14,11 +14,14 @@ namespace SeqGen.Numerics;
 /// </summary>
 internal static class PackedGemm
 {
-    private const int MR = 6;
+    // Rows per micro-tile: 8 with AVX-512 (16 accumulators of its 32 registers; batches of 8, 16,
+    // 32, 64 fill whole tiles), 6 with AVX2 (12 accumulators of 16 registers).
+    private static int MR => Vector512.IsHardwareAccelerated ? 8 : 6;
+    private const int MaxMR = 8;
     // Measured on Zen 4 (1 MB L2 per core): a long KC amortises each tile's loads and stores of C;
     // an A block (MC × KC, 192 KB) and a B panel (KC × NR) stay in L2 while the B block streams.
     private const int KC = 512;
-    private const int MC = 96;
+    private const int MC = 96; // a multiple of both MRs
     private const int NC = 1024;
 
     [ThreadStatic]
@@ -31,15 +34,15 @@ internal static class PackedGemm
 
     private static int Width<T>() => Vector512.IsHardwareAccelerated ? Vector512<T>.Count : Vector256<T>.Count;
 
-    /// <summary>C += op(A)·op(B); C was cleared by the caller when not accumulating.</summary>
+    /// <summary>C = op(A)·op(B), or C += op(A)·op(B) when accumulating; k &gt; 0.</summary>
     public static void Multiply<T>(bool transposeA, bool transposeB, int m, int n, int k,
-        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc)
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int nr = 2 * Width<T>();
         Span<T> packA = Buffer<T>(ref t_packA, MC * KC);
         Span<T> packB = Buffer<T>(ref t_packB, KC * (NC + nr));
-        Span<T> tile = stackalloc T[MR * 32];
+        Span<T> tile = stackalloc T[MaxMR * 32];
         for (int jc = 0; jc < n; jc += NC)
         {
             int nc = Math.Min(NC, n - jc);
@@ -51,7 +54,7 @@ internal static class PackedGemm
                 {
                     int mc = Math.Min(MC, m - ic);
                     PackA(transposeA, a, lda, ic, mc, pc, kc, packA);
-                    MacroKernel(mc, nc, kc, packA, packB, c.Slice(ic * ldc + jc), ldc, tile);
+                    MacroKernel(mc, nc, kc, packA, packB, c.Slice(ic * ldc + jc), ldc, tile, overwrite: pc == 0 && !accumulate);
                 }
             }
         }
@@ -80,16 +83,16 @@ internal static class PackedGemm
     }
 
     /// <summary>
-    /// C[:, first..last) += A·op(B) for op(B) packed by <see cref="Pack{T}"/>; <paramref name="first"/>
-    /// is a multiple of the panel width, so two threads can share the columns.
+    /// C[:, first..last) (+)= A·op(B) for op(B) packed by <see cref="Pack{T}"/>; <paramref name="first"/>
+    /// is a multiple of the panel width, so two threads can share the columns. k &gt; 0.
     /// </summary>
     public static void MultiplyPacked<T>(int m, int n, int k, ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> packed,
-        Span<T> c, int ldc, int first, int last)
+        Span<T> c, int ldc, int first, int last, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int paddedN = RoundUp(n, 2 * Width<T>());
         Span<T> packA = Buffer<T>(ref t_packA, MC * KC);
-        Span<T> tile = stackalloc T[MR * 32];
+        Span<T> tile = stackalloc T[MaxMR * 32];
         for (int pc = 0; pc < k; pc += KC)
         {
             int kc = Math.Min(KC, k - pc);
@@ -98,16 +101,17 @@ internal static class PackedGemm
             {
                 int mc = Math.Min(MC, m - ic);
                 PackA(false, a, lda, ic, mc, pc, kc, packA);
-                MacroKernel(mc, last - first, kc, packA, panels, c.Slice(ic * ldc + first), ldc, tile);
+                MacroKernel(mc, last - first, kc, packA, panels, c.Slice(ic * ldc + first), ldc, tile, overwrite: pc == 0 && !accumulate);
             }
         }
     }
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
-    // C (mc × nc, at the block's origin) += packed A block · packed B panels, one MR × NR tile at a time.
+    // C (mc × nc, at the block's origin) (+)= packed A block · packed B panels, one MR × NR tile
+    // at a time; the first block of a product overwrites C, so C needs no clearing beforehand.
     private static void MacroKernel<T>(int mc, int nc, int kc, ReadOnlySpan<T> packA, ReadOnlySpan<T> packB,
-        Span<T> c, int ldc, Span<T> tile)
+        Span<T> c, int ldc, Span<T> tile, bool overwrite)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int nr = 2 * Width<T>();
@@ -122,17 +126,21 @@ internal static class PackedGemm
                 int origin = ir * ldc + jr;
                 if (rows == MR && cols == nr)
                 {
-                    Kernel(kc, panelA, panelB, c.Slice(origin), ldc);
+                    Kernel(kc, panelA, panelB, c.Slice(origin), ldc, overwrite);
                 }
                 else
                 {
-                    // Edge tile: compute in full on a scratch tile, add the part inside C.
-                    tile.Clear();
-                    Kernel(kc, panelA, panelB, tile, nr);
+                    // Edge tile: compute in full on a scratch tile, then the part inside C.
+                    Kernel(kc, panelA, panelB, tile, nr, overwrite: true);
                     for (int r = 0; r < rows; r++)
                     {
                         Span<T> target = c.Slice(origin + r * ldc, cols);
                         ReadOnlySpan<T> source = tile.Slice(r * nr, cols);
+                        if (overwrite)
+                        {
+                            source.CopyTo(target);
+                            continue;
+                        }
                         for (int q = 0; q < cols; q++)
                             target[q] += source[q];
                     }
@@ -198,27 +206,27 @@ internal static class PackedGemm
         }
     }
 
-    private static void Kernel<T>(int kc, ReadOnlySpan<T> panelA, ReadOnlySpan<T> panelB, Span<T> c, int ldc)
+    private static void Kernel<T>(int kc, ReadOnlySpan<T> panelA, ReadOnlySpan<T> panelB, Span<T> c, int ldc, bool overwrite)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (Vector512.IsHardwareAccelerated)
-            Kernel512(kc, ref MemoryMarshal.GetReference(panelA), ref MemoryMarshal.GetReference(panelB), ref MemoryMarshal.GetReference(c), ldc);
+            Kernel512(kc, ref MemoryMarshal.GetReference(panelA), ref MemoryMarshal.GetReference(panelB), ref MemoryMarshal.GetReference(c), ldc, overwrite);
         else
-            Kernel256(kc, ref MemoryMarshal.GetReference(panelA), ref MemoryMarshal.GetReference(panelB), ref MemoryMarshal.GetReference(c), ldc);
+            Kernel256(kc, ref MemoryMarshal.GetReference(panelA), ref MemoryMarshal.GetReference(panelB), ref MemoryMarshal.GetReference(c), ldc, overwrite);
     }
 
 
 
-    // C[0..6, 0..2W] += panelA (6 × kc) · panelB (kc × 2W): twelve accumulators stay in registers.
-    private static void Kernel512<T>(int kc, ref T a, ref T b, ref T c, int ldc) where T : unmanaged, IFloatingPointIeee754<T>
+    // C[0..8, 0..2W] (+)= panelA (8 × kc) · panelB (kc × 2W): sixteen accumulators stay in registers.
+    private static void Kernel512<T>(int kc, ref T a, ref T b, ref T c, int ldc, bool overwrite) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int w = Vector512<T>.Count;
-        Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-        Vector512<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector512<T> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
         // The panels are walked by advancing references, which keeps index arithmetic out of the loop.
         ref T ap = ref a;
         ref T bp = ref b;
-        for (int p = 0; p < kc; p++, ap = ref Unsafe.Add(ref ap, MR), bp = ref Unsafe.Add(ref bp, 2 * w))
+        for (int p = 0; p < kc; p++, ap = ref Unsafe.Add(ref ap, 8), bp = ref Unsafe.Add(ref bp, 2 * w))
         {
             Vector512<T> b0 = Vector512.LoadUnsafe(ref bp);
             Vector512<T> b1 = Vector512.LoadUnsafe(ref bp, (nuint)w);
@@ -234,6 +242,22 @@ internal static class PackedGemm
             c40 = Simd.Fma(x, b0, c40); c41 = Simd.Fma(x, b1, c41);
             x = Vector512.Create(Unsafe.Add(ref ap, 5));
             c50 = Simd.Fma(x, b0, c50); c51 = Simd.Fma(x, b1, c51);
+            x = Vector512.Create(Unsafe.Add(ref ap, 6));
+            c60 = Simd.Fma(x, b0, c60); c61 = Simd.Fma(x, b1, c61);
+            x = Vector512.Create(Unsafe.Add(ref ap, 7));
+            c70 = Simd.Fma(x, b0, c70); c71 = Simd.Fma(x, b1, c71);
+        }
+        if (overwrite)
+        {
+            Simd.StorePair(ref c, 0, c00, c01, w);
+            Simd.StorePair(ref c, ldc, c10, c11, w);
+            Simd.StorePair(ref c, 2 * ldc, c20, c21, w);
+            Simd.StorePair(ref c, 3 * ldc, c30, c31, w);
+            Simd.StorePair(ref c, 4 * ldc, c40, c41, w);
+            Simd.StorePair(ref c, 5 * ldc, c50, c51, w);
+            Simd.StorePair(ref c, 6 * ldc, c60, c61, w);
+            Simd.StorePair(ref c, 7 * ldc, c70, c71, w);
+            return;
         }
         Simd.AddPair(ref c, 0, c00, c01, w);
         Simd.AddPair(ref c, ldc, c10, c11, w);
@@ -241,10 +265,11 @@ internal static class PackedGemm
         Simd.AddPair(ref c, 3 * ldc, c30, c31, w);
         Simd.AddPair(ref c, 4 * ldc, c40, c41, w);
         Simd.AddPair(ref c, 5 * ldc, c50, c51, w);
+        Simd.AddPair(ref c, 6 * ldc, c60, c61, w);
+        Simd.AddPair(ref c, 7 * ldc, c70, c71, w);
     }
 
-
-    private static void Kernel256<T>(int kc, ref T a, ref T b, ref T c, int ldc) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Kernel256<T>(int kc, ref T a, ref T b, ref T c, int ldc, bool overwrite) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int w = Vector256<T>.Count;
         Vector256<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
@@ -252,7 +277,7 @@ internal static class PackedGemm
         // The panels are walked by advancing references, which keeps index arithmetic out of the loop.
         ref T ap = ref a;
         ref T bp = ref b;
-        for (int p = 0; p < kc; p++, ap = ref Unsafe.Add(ref ap, MR), bp = ref Unsafe.Add(ref bp, 2 * w))
+        for (int p = 0; p < kc; p++, ap = ref Unsafe.Add(ref ap, 6), bp = ref Unsafe.Add(ref bp, 2 * w))
         {
             Vector256<T> b0 = Vector256.LoadUnsafe(ref bp);
             Vector256<T> b1 = Vector256.LoadUnsafe(ref bp, (nuint)w);
@@ -268,6 +293,16 @@ internal static class PackedGemm
             c40 = Simd.Fma(x, b0, c40); c41 = Simd.Fma(x, b1, c41);
             x = Vector256.Create(Unsafe.Add(ref ap, 5));
             c50 = Simd.Fma(x, b0, c50); c51 = Simd.Fma(x, b1, c51);
+        }
+        if (overwrite)
+        {
+            Simd.StorePair(ref c, 0, c00, c01, w);
+            Simd.StorePair(ref c, ldc, c10, c11, w);
+            Simd.StorePair(ref c, 2 * ldc, c20, c21, w);
+            Simd.StorePair(ref c, 3 * ldc, c30, c31, w);
+            Simd.StorePair(ref c, 4 * ldc, c40, c41, w);
+            Simd.StorePair(ref c, 5 * ldc, c50, c51, w);
+            return;
         }
         Simd.AddPair(ref c, 0, c00, c01, w);
         Simd.AddPair(ref c, ldc, c10, c11, w);

@@ -39,4 +39,21 @@ internal static class Simd
         (Vector256.LoadUnsafe(ref row) + left).StoreUnsafe(ref row);
         (Vector256.LoadUnsafe(ref row, (nuint)w) + right).StoreUnsafe(ref row, (nuint)w);
     }
+
+    /// <summary>Stores two vectors as the 2·w elements starting <paramref name="offset"/> after <paramref name="c"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StorePair<T>(ref T c, int offset, Vector512<T> left, Vector512<T> right, int w) where T : unmanaged
+    {
+        ref T row = ref Unsafe.Add(ref c, offset);
+        left.StoreUnsafe(ref row);
+        right.StoreUnsafe(ref row, (nuint)w);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StorePair<T>(ref T c, int offset, Vector256<T> left, Vector256<T> right, int w) where T : unmanaged
+    {
+        ref T row = ref Unsafe.Add(ref c, offset);
+        left.StoreUnsafe(ref row);
+        right.StoreUnsafe(ref row, (nuint)w);
+    }
 }
