@@ -104,4 +104,46 @@ public class ActivationTests(ITestOutputHelper output)
         output.WriteLine($"{name} double: worst {worst:F2} ulp");
         Assert.True(worst <= 4, $"{name}: {worst:F2} ulp");
     }
+
+    [Fact]
+    public void Float_EdgesSaturateAndPropagateNaN()
+    {
+        float[] x = { -1e30f, -200f, -104f, -100f, -95f, -88f, -20f, 0f, 20f, 44f, 88f, 88.7f, 88.75f, 100f, 1e30f,
+            float.NegativeInfinity, float.PositiveInfinity, float.NaN };
+        int count = Vector<float>.Count;
+        var padded = new float[(x.Length + count - 1) / count * count];
+        x.CopyTo(padded, 0);
+        for (int i = 0; i < padded.Length; i += count)
+        {
+            var v = new Vector<float>(padded, i);
+            Vector<float> exp = VectorMath.Exp(v), sigmoid = VectorMath.Sigmoid(v), tanh = VectorMath.Tanh(v);
+            for (int l = 0; l < count && i + l < x.Length; l++)
+            {
+                float xi = x[i + l];
+                if (float.IsNaN(xi))
+                {
+                    Assert.True(float.IsNaN(exp[l]) && float.IsNaN(sigmoid[l]) && float.IsNaN(tanh[l]), "NaN in gives NaN out");
+                    continue;
+                }
+                // exp: exactly the correctly rounded value where it is 0, subnormal or ∞; a few ulp elsewhere.
+                double exact = Math.Exp(xi);
+                if ((float)exact == 0 || float.IsInfinity((float)exact))
+                    Assert.Equal((float)exact, exp[l]);
+                else if (Math.Abs(exact) >= 1.17549435e-38)
+                    Assert.True(Ulps(exp[l], exact) <= 4, $"exp({xi}) = {exp[l]}, expected {exact}");
+                else
+                    Assert.True(Math.Abs(exp[l] - exact) <= 4 * float.Epsilon, $"exp({xi}) = {exp[l]}, expected {exact}");
+                Assert.InRange(sigmoid[l], 0f, 1f);
+                Assert.InRange(tanh[l], -1f, 1f);
+                if (xi >= 20)
+                    Assert.Equal(1f, tanh[l]);
+                if (xi <= -20)
+                    Assert.Equal(-1f, tanh[l]);
+                if (xi >= 20)
+                    Assert.Equal(1f, sigmoid[l]);
+                if (xi <= -20 && xi >= -80)
+                    Assert.True(Ulps(sigmoid[l], 1 / (1 + Math.Exp(-(double)xi))) <= 4, $"sigmoid({xi}) = {sigmoid[l]}");
+            }
+        }
+    }
 }
