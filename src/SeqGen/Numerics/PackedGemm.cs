@@ -161,24 +161,36 @@ internal static class PackedGemm
     private static void PackA<T>(bool transposeA, ReadOnlySpan<T> a, int lda, int ic, int mc, int pc, int kc, Span<T> packA)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (int ir = 0; ir < mc; ir += MR)
+        int mr = MR;
+        for (int ir = 0; ir < mc; ir += mr)
         {
-            Span<T> panel = packA.Slice(ir * kc, kc * MR);
-            int rows = Math.Min(MR, mc - ir);
-            if (rows < MR)
+            Span<T> panel = packA.Slice(ir * kc, kc * mr);
+            int rows = Math.Min(mr, mc - ir);
+            if (rows < mr)
                 panel.Clear();
-            if (transposeA)
+            if (!transposeA)
             {
-                // op(A) row r is A's column: read the panel's rows of A, each a short contiguous run.
-                for (int p = 0; p < kc; p++)
-                    a.Slice((pc + p) * lda + ic + ir, rows).CopyTo(panel.Slice(p * MR, rows));
+                // The panel is the transpose of a rows × kc block of A.
+                TransposeBlocks.Transpose(a.Slice((ic + ir) * lda + pc), lda, rows, kc, panel, mr);
                 continue;
             }
-            for (int r = 0; r < rows; r++)
+            // op(A) row r is A's column: each p copies a short contiguous run of A's row pc + p.
+            ReadOnlySpan<T> block = a.Slice(pc * lda + ic + ir, (kc - 1) * lda + rows);
+            if (rows == mr && Vector256.IsHardwareAccelerated && mr % Vector256<T>.Count == 0)
             {
-                ReadOnlySpan<T> source = a.Slice((ic + ir + r) * lda + pc, kc);
+                ref T source = ref MemoryMarshal.GetReference(block);
+                ref T target = ref MemoryMarshal.GetReference(panel);
                 for (int p = 0; p < kc; p++)
-                    panel[p * MR + r] = source[p];
+                {
+                    for (int v = 0; v < mr; v += Vector256<T>.Count)
+                        Vector256.LoadUnsafe(ref source, (nuint)(p * lda + v)).StoreUnsafe(ref target, (nuint)(p * mr + v));
+                }
+                continue;
+            }
+            for (int p = 0; p < kc; p++)
+            {
+                for (int r = 0; r < rows; r++)
+                    panel[p * mr + r] = block[p * lda + r];
             }
         }
     }
