@@ -133,11 +133,11 @@ public static class Gemm
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (PackedGemm.IsSupported<T>() && m >= 128 && (long)m * n * k >= 64L * 64 * 64)
+        if (PackedGemm.IsSupported<T>() && m >= 8 && (long)m * n * k >= 32L * 32 * 32)
         {
-            // Packing pays off when each packed element is reused by many rows; a batch's step
-            // product (few rows of A) reads A and B in place instead. The kernel stores its first
-            // block of sums, so C is not cleared first.
+            // Packing pays off (measured) from about 8 rows of A on: each packed element of B is
+            // reused by every row. Fewer rows (a single sequence's step) read A and B in place.
+            // The kernel stores its first block of sums, so C is not cleared first.
             PackedGemm.Multiply(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
             return;
         }
