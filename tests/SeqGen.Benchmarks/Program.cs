@@ -17,15 +17,24 @@ Console.WriteLine($"SeqGen benchmark {DateTime.UtcNow:yyyy-MM-dd}, {Environment.
     $"AVX-512 {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}, threads used: {Gemm.MaxThreads}{(quick ? ", quick mode" : "")}");
 Console.WriteLine();
 
+// ---- What this machine can do at most ----
+double peak = MachineCeilings.FmaGflops(Gemm.MaxThreads);
+double l2 = MachineCeilings.L2ReadGigabytes(Gemm.MaxThreads);
+Console.WriteLine($"| machine ceiling, {Gemm.MaxThreads} thr | this machine | PEERS.md's machine |");
+Console.WriteLine("|---|---:|---:|");
+Console.WriteLine($"| float32 FMA peak (register-only chains), GFLOP/s | {peak:F1} | ~{(Gemm.MaxThreads == 2 ? 330 : 165)} (oneDNN's GEMM) |");
+Console.WriteLine($"| read from L2 (512 KB array), GB/s | {l2:F1} | - |");
+Console.WriteLine();
+
 // ---- GEMM ----
-Console.WriteLine($"| GEMM float32 n x n | GFLOP/s | PyTorch MKL {Gemm.MaxThreads} thr | oneDNN {Gemm.MaxThreads} thr |");
-Console.WriteLine("|---:|---:|---:|---:|");
+Console.WriteLine($"| GEMM float32 n x n | GFLOP/s | of FMA peak | PyTorch MKL {Gemm.MaxThreads} thr | oneDNN {Gemm.MaxThreads} thr |");
+Console.WriteLine("|---:|---:|---:|---:|---:|");
 foreach (int n in quick ? new[] { 1024 } : new[] { 1024, 4096 })
 {
     var a = Fill(n * n); var b = Fill(n * n); var c = new float[n * n];
     double seconds = Median(() => Gemm.Compute<float>(false, true, n, n, n, a, n, b, n, c, n, false), n >= 4096 ? 3 : 7);
     bool two = Gemm.MaxThreads == 2;
-    Console.WriteLine($"| {n} | {2.0 * n * n * n / seconds / 1e9:F1} | {(n == 1024 ? (two ? "171" : "90") : "-")} | {(n == 1024 ? (two ? "322" : "163") : (two ? "304" : "165"))} |");
+    Console.WriteLine($"| {n} | {2.0 * n * n * n / seconds / 1e9:F1} | {2.0 * n * n * n / seconds / 1e9 / peak:P0} | {(n == 1024 ? (two ? "171" : "90") : "-")} | {(n == 1024 ? (two ? "322" : "163") : (two ? "304" : "165"))} |");
 }
 Console.WriteLine();
 
@@ -79,11 +88,13 @@ foreach (string name in new[] { "Lstm", "Gru" })
     foreach (int h in new[] { 64, 128, 512 })
     {
         RecurrentCellBase<float> cell = name == "Lstm" ? new Lstm(h, h, seed: 1) : new Gru(h, h, seed: 1);
+        // Every step reads all the weights: at best at the L2 read rate (while they fit in L2).
+        double floor = cell.Parameters.Length * sizeof(float) / (l2 * 1e9) * 1e6;
         var stream = cell.CreateStream(1);
         Fill(h).CopyTo(stream.Input(0));
         const int calls = 2000;
         double seconds = Median(() => { for (int i = 0; i < calls; i++) cell.Step(stream); }, quick ? 5 : 9);
-        row.Add((seconds / calls * 1e6).ToString("F2"));
+        row.Add($"{seconds / calls * 1e6:F2} (floor {floor:F2})");
     }
     Console.WriteLine($"| {name} (PyTorch {(name == "Lstm" ? "13.3 / 19.8 / 152" : "13.5 / 17.8 / 120")}) | {string.Join(" | ", row)} |");
 }
