@@ -34,7 +34,11 @@ internal static unsafe class GemmThreads
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (MaxThreads < 2 || (long)m * n * k < (1L << 22) || (m < 32 && n < 256))
+        // Worth a hand-over (a few µs) when the product is large, or when a product of a few rows
+        // reads a weight matrix of a megabyte or more: that is bound by the cache's bandwidth, and
+        // each thread reads half of it.
+        bool large = (long)m * n * k >= (1L << 22) || (m < 8 && (long)n * k >= (1L << 18));
+        if (MaxThreads < 2 || !large || (m < 32 && n < 256))
             return false;
         if (Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
             return false;
