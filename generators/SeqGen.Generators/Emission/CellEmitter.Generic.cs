@@ -47,6 +47,7 @@ internal sealed partial class CellEmitter
                 _w.Line("T[] Gr = Gradients;");
                 _steps.EmitBackwardStep(_w);
             }
+            _steps.EmitColumnRunMethods(_w);
         }
     }
 
@@ -65,7 +66,7 @@ internal sealed partial class CellEmitter
     {
         foreach (ParameterSpec parameter in _plan.ParameterOrder)
         {
-            if (ReservedMembers.Contains(parameter.Name) || parameter.Name == _model.Name)
+            if (ReservedMembers.Contains(parameter.Name) || parameter.Name == _model.Name || _steps.IsLoopMethod(parameter.Name))
                 continue;
             string rows = parameter.Shape.Kind == ShapeKind.Scalar ? "1" : CodeText.Size(parameter.Shape.Rows!);
             string columns = parameter.Shape.Kind == ShapeKind.Matrix ? CodeText.Size(parameter.Shape.Columns!) : "1";

@@ -17,8 +17,11 @@ internal sealed partial class CellEmitter
     {
         string baseType = Recurrent ? "global::SeqGen.Model.SequenceWorkspace<T>" : "global::SeqGen.Model.NodeWorkspace<T>";
         _w.Line("/// <summary>Every buffer of a pass, allocated once: the inputs, states and gradients, and the tape.</summary>");
-        using (_w.Block($"public sealed class Workspace : {baseType}"))
+        using (_w.Block($"public sealed class Workspace : {baseType}, global::SeqGen.Numerics.IColumnTask"))
         {
+            _w.Line($"internal readonly {Generic} Cell;");
+            _w.Line("// Rows of the step being computed, for the fused loops a second thread runs.");
+            _w.Line("internal int StepRows;");
             var fields = new List<string>();
             for (int i = 0; i < _spec.Inputs.Count; i++)
                 fields.AddRange(new[] { $"In{i}", $"dIn{i}" });
@@ -59,6 +62,8 @@ internal sealed partial class CellEmitter
                 EmitSequenceWorkspaceConstructor();
             else
                 EmitNodeWorkspaceConstructor();
+            _w.Line();
+            _steps.EmitColumnDispatch(_w);
         }
         _w.Line();
         if (Recurrent)
@@ -114,6 +119,7 @@ internal sealed partial class CellEmitter
         _w.Line($"    : base(cell, steps, batch, new int[] {{ {string.Join(", ", inputSizes)} }}, new int[] {{ {string.Join(", ", stateSizes)} }}, {CodeText.Int(output)})");
         using (_w.Block(""))
         {
+            _w.Line("Cell = cell;");
             for (int i = 0; i < _spec.Inputs.Count; i++)
             {
                 _w.Line($"In{i} = InputArray({i});");
@@ -154,6 +160,7 @@ internal sealed partial class CellEmitter
         _w.Line("    : base(cell, nodes)");
         using (_w.Block(""))
         {
+            _w.Line("Cell = cell;");
             for (int i = 0; i < _spec.Inputs.Count; i++)
             {
                 _w.Line($"In{i} = new T[nodes * {CellSize(_spec.Inputs[i].Size)}];");

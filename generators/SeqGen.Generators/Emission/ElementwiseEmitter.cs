@@ -257,6 +257,20 @@ internal sealed class ElementwiseEmitter
     /// <summary>True when some leaf of the operation takes a gradient, so it has a backward.</summary>
     public bool HasBackward => NeedsGradient(Root);
 
+    /// <summary>True when the backward sums a gradient over each row (that of a broadcast value).</summary>
+    public bool HasRowReductions
+    {
+        get
+        {
+            for (int id = 0; id < _nodes.Count; id++)
+            {
+                if (IsBroadcast(_nodes[id]) && NeedsGradient(id))
+                    return true;
+            }
+            return false;
+        }
+    }
+
     /// <summary>The comment above the backward: the operation and the derivative rules it applies.</summary>
     public void BackwardComment(SourceWriter writer)
     {

@@ -7,9 +7,64 @@ namespace SeqGen.Generators.Emission;
 /// Emits the body of one step, forward and backward, operation by operation: the forward of each
 /// equation preceded by the equation, its backward by the derivative rule it applies.
 /// </summary>
-internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress address)
+internal sealed class StepEmitter
 {
-    private readonly HashSet<string> _frozen = FrozenParameters(spec);
+    private readonly StepPlan plan;
+    private readonly SourceAddress address;
+    private readonly HashSet<string> _frozen;
+    private readonly List<List<StepOperation>> _runs;
+    private readonly List<ColumnRun> _columnRuns;
+
+    public StepEmitter(CellSpec spec, StepPlan plan, SourceAddress address)
+    {
+        this.plan = plan;
+        this.address = address;
+        _frozen = FrozenParameters(spec);
+        _runs = Runs();
+        _columnRuns = ColumnRuns();
+    }
+
+    /// <summary>
+    /// A fused loop emitted as a method over a range of columns, so that two threads can share
+    /// it. Its id is its case in the workspace's dispatch; forward loops come first.
+    /// </summary>
+    private sealed class ColumnRun(int id, List<StepOperation> operations, bool backward, List<ElementwiseEmitter> emitters)
+    {
+        public int Id { get; } = id;
+        public List<StepOperation> Operations { get; } = operations;
+        public bool Backward { get; } = backward;
+        public List<ElementwiseEmitter> Emitters { get; } = emitters;
+        public string Method => "Columns" + CodeText.Int(Id);
+        public string Length => CodeText.Size(((ElementwiseOperation)Operations[0]).Length);
+
+        // A gradient summed over a row (of a scalar or a per-row value) is written by every
+        // column: such a loop stays on one thread.
+        public bool Splittable => !Emitters.Exists(e => e.HasRowReductions);
+    }
+
+    private List<ColumnRun> ColumnRuns()
+    {
+        var runs = new List<ColumnRun>();
+        foreach (List<StepOperation> run in _runs)
+        {
+            if (run[0] is ElementwiseOperation)
+                runs.Add(new ColumnRun(runs.Count, run, backward: false, Emitters(run)));
+        }
+        for (int i = _runs.Count - 1; i >= 0; i--)
+        {
+            if (_runs[i][0] is not ElementwiseOperation)
+                continue;
+            List<ElementwiseEmitter> emitters = Emitters(_runs[i]).FindAll(e => e.HasBackward);
+            if (emitters.Count == 0)
+                continue;
+            emitters.Reverse();
+            runs.Add(new ColumnRun(runs.Count, _runs[i], backward: true, emitters));
+        }
+        return runs;
+    }
+
+    private ColumnRun FindColumnRun(List<StepOperation> run, bool backward) =>
+        _columnRuns.Find(r => ReferenceEquals(r.Operations, run) && r.Backward == backward)!;
 
     private static HashSet<string> FrozenParameters(CellSpec spec)
     {
@@ -24,7 +79,8 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
 
     public void EmitForwardStep(SourceWriter writer)
     {
-        foreach (List<StepOperation> run in Runs())
+        writer.Line("ws.StepRows = B;");
+        foreach (List<StepOperation> run in _runs)
         {
             switch (run[0])
             {
@@ -45,7 +101,8 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
 
     public void EmitBackwardStep(SourceWriter writer)
     {
-        List<List<StepOperation>> runs = Runs();
+        writer.Line("ws.StepRows = B;");
+        List<List<StepOperation>> runs = _runs;
         for (int i = runs.Count - 1; i >= 0; i--)
         {
             switch (runs[i][0])
@@ -96,15 +153,15 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
         return emitters;
     }
 
-    // Per row: a Vector<T> loop over the columns and a scalar tail around the body.
+    // Per row: a Vector<T> loop over the columns [from, to) and a scalar tail around the body.
     private static void EmitColumnLoops(SourceWriter writer, System.Action<bool> body)
     {
-        writer.Line("int j = 0;");
+        writer.Line("int j = from;");
         foreach (bool vector in new[] { true, false })
         {
             string loop = vector
-                ? $"for (; j <= n - {CodeText.Vector}.Count; j += {CodeText.Vector}.Count)"
-                : "for (; j < n; j++)";
+                ? $"for (; j <= to - {CodeText.Vector}.Count; j += {CodeText.Vector}.Count)"
+                : "for (; j < to; j++)";
             using (writer.Block(loop))
                 body(vector);
         }
@@ -114,65 +171,91 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
     {
         foreach (StepOperation operation in run)
             writer.Line($"// {((ElementwiseOperation)operation).Comment}");
-        List<ElementwiseEmitter> emitters = Emitters(run);
-        using (writer.Block(""))
-        {
-            writer.Line($"int n = {CodeText.Size(((ElementwiseOperation)run[0]).Length)};");
-            foreach (ElementwiseEmitter emitter in emitters)
-                emitter.DeclareConstants(writer);
-            using (writer.Block("for (int b = 0; b < B; b++)"))
-            {
-                foreach (ElementwiseEmitter emitter in emitters)
-                    emitter.DeclareRow(writer, backward: false);
-                EmitColumnLoops(writer, vector =>
-                {
-                    foreach (ElementwiseEmitter emitter in emitters)
-                    {
-                        using (writer.Block(""))
-                            emitter.ForwardBody(writer, vector);
-                    }
-                });
-            }
-        }
+        EmitColumnRunCall(writer, FindColumnRun(run, backward: false));
     }
 
     // The adjoint runs the fused equations in reverse inside each element: a later equation adds
     // to the gradient of an earlier one's value of the same element before that one reads it.
     private void EmitFusedBackward(SourceWriter writer, List<StepOperation> run)
     {
-        List<ElementwiseEmitter> emitters = Emitters(run).FindAll(e => e.HasBackward);
-        if (emitters.Count == 0)
+        ColumnRun? columnRun = _columnRuns.Find(r => ReferenceEquals(r.Operations, run) && r.Backward);
+        if (columnRun is null)
             return;
-        emitters.Reverse();
-        foreach (ElementwiseEmitter emitter in emitters)
+        foreach (ElementwiseEmitter emitter in columnRun.Emitters)
             emitter.BackwardComment(writer);
-        using (writer.Block(""))
+        EmitColumnRunCall(writer, columnRun);
+    }
+
+    private static void EmitColumnRunCall(SourceWriter writer, ColumnRun run)
+    {
+        writer.Line(run.Splittable
+            ? $"global::SeqGen.Numerics.ParallelColumns.Run(ws, {CodeText.Int(run.Id)}, t, {run.Length}, B, {CodeText.Vector}.Count);"
+            : $"{run.Method}(ws, t, B, 0, {run.Length});");
+    }
+
+    /// <summary>The fused loops as methods over a range of columns [from, to) of every row.</summary>
+    public void EmitColumnRunMethods(SourceWriter writer)
+    {
+        foreach (ColumnRun run in _columnRuns)
         {
-            writer.Line($"int n = {CodeText.Size(((ElementwiseOperation)run[0]).Length)};");
-            if (emitters.Exists(e => e.UsesOne()))
+            writer.Line();
+            using (writer.Block($"internal void {run.Method}(Workspace ws, int t, int B, int from, int to)"))
             {
-                writer.Line("T sOne = T.One;");
-                writer.Line($"var vOne = {CodeText.Vector}.One;");
-            }
-            foreach (ElementwiseEmitter emitter in emitters)
-                emitter.DeclareConstants(writer);
-            using (writer.Block("for (int b = 0; b < B; b++)"))
-            {
-                foreach (ElementwiseEmitter emitter in emitters)
-                    emitter.DeclareRow(writer, backward: true);
-                EmitColumnLoops(writer, vector =>
+                writer.Line("T[] P = Parameters;");
+                if (run.Backward)
                 {
-                    foreach (ElementwiseEmitter emitter in emitters)
+                    writer.Line("T[] Gr = Gradients;");
+                    if (run.Emitters.Exists(e => e.UsesOne()))
                     {
-                        using (writer.Block(""))
-                            emitter.BackwardBody(writer, vector);
+                        writer.Line("T sOne = T.One;");
+                        writer.Line($"var vOne = {CodeText.Vector}.One;");
                     }
-                });
-                foreach (ElementwiseEmitter emitter in emitters)
-                    emitter.BackwardAfterRow(writer);
+                }
+                foreach (ElementwiseEmitter emitter in run.Emitters)
+                    emitter.DeclareConstants(writer);
+                using (writer.Block("for (int b = 0; b < B; b++)"))
+                {
+                    foreach (ElementwiseEmitter emitter in run.Emitters)
+                        emitter.DeclareRow(writer, backward: run.Backward);
+                    EmitColumnLoops(writer, vector =>
+                    {
+                        foreach (ElementwiseEmitter emitter in run.Emitters)
+                        {
+                            using (writer.Block(""))
+                            {
+                                if (run.Backward)
+                                    emitter.BackwardBody(writer, vector);
+                                else
+                                    emitter.ForwardBody(writer, vector);
+                            }
+                        }
+                    });
+                    if (run.Backward)
+                    {
+                        foreach (ElementwiseEmitter emitter in run.Emitters)
+                            emitter.BackwardAfterRow(writer);
+                    }
+                }
             }
         }
     }
+
+    /// <summary>The workspace's dispatch from a fused loop's id to its method.</summary>
+    public void EmitColumnDispatch(SourceWriter writer)
+    {
+        using (writer.Block("void global::SeqGen.Numerics.IColumnTask.RunColumns(int run, int step, int from, int to)"))
+        {
+            using (writer.Block("switch (run)"))
+            {
+                foreach (ColumnRun run in _columnRuns)
+                    writer.Line($"case {CodeText.Int(run.Id)}: Cell.{run.Method}(this, step, StepRows, from, to); break;");
+                writer.Line("default: throw new global::System.ArgumentOutOfRangeException(nameof(run), run, \"No such loop.\");");
+            }
+        }
+    }
+
+    /// <summary>True for a name that one of the loop methods takes.</summary>
+    public bool IsLoopMethod(string name) => _columnRuns.Exists(r => r.Method == name);
 
     /// <summary>Products whose operand is an input, for all <paramref name="rows"/> rows (every step) at once.</summary>
     public void EmitHoistedProducts(SourceWriter writer, string rows)

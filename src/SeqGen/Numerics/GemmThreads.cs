@@ -5,9 +5,10 @@ using System.Threading;
 namespace SeqGen.Numerics;
 
 /// <summary>
-/// Splits a large product between the calling thread and one persistent worker thread (the
-/// machine this targets has two cores). Nothing is allocated per call: the operands are pinned
-/// for the duration and handed over as pointers, and the worker waits on a reusable event.
+/// Splits a large product, or a step's elementwise work, between the calling thread and one
+/// persistent worker thread (the machine this targets has two cores). Nothing is allocated per
+/// call: the operands are pinned for the duration and handed over as pointers, and the worker
+/// waits on a reusable event.
 /// </summary>
 internal static unsafe class GemmThreads
 {
@@ -21,11 +22,15 @@ internal static unsafe class GemmThreads
     /// <summary>Threads a product may use: 1 or 2 (default: 2 when the machine has two cores or more).</summary>
     public static int MaxThreads { get; set; } = Math.Min(2, Environment.ProcessorCount);
 
+    private enum JobKind { Product, PackedProduct, Columns }
+
     private struct Job
     {
-        public bool IsDouble, TransposeA, TransposeB, Packed, Accumulate;
-        public int M, N, K, Lda, Ldb, Ldc, ALength, BLength, CLength, First, Last;
+        public JobKind Kind;
+        public bool IsDouble, TransposeA, TransposeB, Accumulate;
+        public int M, N, K, Lda, Ldb, Ldc, ALength, BLength, CLength, First, Last, Run, Step;
         public void* A, B, C;
+        public IColumnTask? Task;
         public Exception? Error;
     }
 
@@ -37,7 +42,7 @@ internal static unsafe class GemmThreads
         // Worth a hand-over (a few µs) when the product is large, or when a product of a few rows
         // reads a weight matrix of a megabyte or more: that is bound by the cache's bandwidth, and
         // each thread reads half of it.
-        bool large = (long)m * n * k >= (1L << 22) || (m < 8 && (long)n * k >= (1L << 18));
+        bool large = (long)m * n * k >= (1L << 20) || (m < 8 && (long)n * k >= (1L << 18));
         if (MaxThreads < 2 || !large || (m < 32 && n < 256))
             return false;
         if (Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
@@ -74,8 +79,15 @@ internal static unsafe class GemmThreads
                 };
                 Done.Reset();
                 Start.Set();
-                Gemm.ComputeSerial(transposeA, transposeB, byRows ? split : m, byRows ? n : split, k, a, lda, b, ldb, c, ldc, accumulate);
-                Done.Wait();
+                // The worker is waited for even if this half throws, so it never outlives the call.
+                try
+                {
+                    Gemm.ComputeSerial(transposeA, transposeB, byRows ? split : m, byRows ? n : split, k, a, lda, b, ldb, c, ldc, accumulate);
+                }
+                finally
+                {
+                    Done.Wait();
+                }
                 if (s_job.Error is { } error)
                     throw new InvalidOperationException("The GEMM worker thread failed.", error);
             }
@@ -95,7 +107,7 @@ internal static unsafe class GemmThreads
         Span<T> c, int ldc, bool accumulate, int panelWidth)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (MaxThreads < 2 || (long)m * n * k < (1L << 22) || n < 2 * panelWidth)
+        if (MaxThreads < 2 || (long)m * n * k < (1L << 20) || n < 2 * panelWidth)
             return false;
         if (Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
             return false;
@@ -108,7 +120,7 @@ internal static unsafe class GemmThreads
                 s_job = new Job
                 {
                     IsDouble = typeof(T) == typeof(double),
-                    Packed = true,
+                    Kind = JobKind.PackedProduct,
                     Accumulate = accumulate,
                     M = m,
                     N = n,
@@ -126,11 +138,58 @@ internal static unsafe class GemmThreads
                 };
                 Done.Reset();
                 Start.Set();
-                PackedGemm.MultiplyPacked(m, n, k, a, lda, packed, c, ldc, 0, split, accumulate);
-                Done.Wait();
+                // The worker is waited for even if this half throws, so it never outlives the call.
+                try
+                {
+                    PackedGemm.MultiplyPacked(m, n, k, a, lda, packed, c, ldc, 0, split, accumulate);
+                }
+                finally
+                {
+                    Done.Wait();
+                }
                 if (s_job.Error is { } error)
                     throw new InvalidOperationException("The GEMM worker thread failed.", error);
             }
+            return true;
+        }
+        finally
+        {
+            Volatile.Write(ref s_busy, 0);
+        }
+    }
+
+    /// <summary>
+    /// Runs columns [0, split) of a step's elementwise work here and [split, columns) on the
+    /// worker, when there is enough of it and the worker is free; false otherwise.
+    /// </summary>
+    public static bool TryParallelColumns(IColumnTask task, int run, int step, int columns, int rows, int alignment)
+    {
+        // About 4096 elements take some 10–20 µs: well above the cost of a hand-over.
+        if (MaxThreads < 2 || (long)rows * columns < 4096 || columns < 2 * alignment)
+            return false;
+        if (Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
+            return false;
+        try
+        {
+            EnsureWorker();
+            // The split is a multiple of the vector width, so both halves run whole vectors.
+            int split = (columns / 2 + alignment - 1) / alignment * alignment;
+            s_job = new Job { Kind = JobKind.Columns, Task = task, Run = run, Step = step, First = split, Last = columns };
+            Done.Reset();
+            Start.Set();
+            // The worker is waited for even if this half throws, so it never outlives the call.
+            try
+            {
+                task.RunColumns(run, step, 0, split);
+            }
+            finally
+            {
+                Done.Wait();
+            }
+            Exception? error = s_job.Error;
+            s_job = default;
+            if (error is not null)
+                throw new InvalidOperationException("The worker thread failed.", error);
             return true;
         }
         finally
@@ -162,7 +221,9 @@ internal static unsafe class GemmThreads
             Job job = s_job;
             try
             {
-                if (job.IsDouble)
+                if (job.Kind == JobKind.Columns)
+                    job.Task!.RunColumns(job.Run, job.Step, job.First, job.Last);
+                else if (job.IsDouble)
                     Run<double>(job);
                 else
                     Run<float>(job);
@@ -178,7 +239,7 @@ internal static unsafe class GemmThreads
 
     private static void Run<T>(Job job) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (job.Packed)
+        if (job.Kind == JobKind.PackedProduct)
         {
             PackedGemm.MultiplyPacked(job.M, job.N, job.K, new ReadOnlySpan<T>(job.A, job.ALength), job.Lda,
                 new ReadOnlySpan<T>(job.B, job.BLength), new Span<T>(job.C, job.CLength), job.Ldc, job.First, job.Last, job.Accumulate);
