@@ -54,8 +54,9 @@ internal sealed partial class CellEmitter
                 _w.Line($"internal readonly T[] {field};");
             if (Recurrent)
             {
-                _w.Line("// True while WP* hold the forward pass's packed weights (else the backward pass's layout).");
-                _w.Line("internal bool PackedWeights;");
+                _w.Line("// What WP* hold for the forward steps: 1 the weights packed, 2 transposed, 0 nothing of use");
+                _w.Line("// (a stream, or after a backward pass, which packs them its own way).");
+                _w.Line("internal int ForwardLayout;");
             }
             _w.Line();
             if (Recurrent)

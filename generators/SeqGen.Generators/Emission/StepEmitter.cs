@@ -334,27 +334,33 @@ internal sealed class StepEmitter
             writer.Line(byRows);
             return;
         }
-        // A batched sequence pass packs the weights once for the GEMM micro-kernel, so no step
-        // repacks them; a single sequence or a streaming step reads them as they are.
-        writer.Line("if (ws.PackedWeights)");
-        writer.Line($"    global::SeqGen.Numerics.Gemm.MultiplyPacked<T>({rows}, {total}, {cols}, {operand}, {cols}, ws.WP{CodeText.Int(group.Index)}, {output}, {total}, false);");
+        // A sequence pass lays the weights out once (see EmitPrepareWeights), so no step repacks
+        // them; a streaming step reads them as they are.
+        string laidOut = $"ws.WP{CodeText.Int(group.Index)}";
+        writer.Line("if (ws.ForwardLayout == 1)");
+        writer.Line($"    global::SeqGen.Numerics.Gemm.MultiplyPacked<T>({rows}, {total}, {cols}, {operand}, {cols}, {laidOut}, {output}, {total}, false);");
+        writer.Line("else if (ws.ForwardLayout == 2)");
+        writer.Line($"    {CodeText.Gemm}(false, false, {rows}, {total}, {cols}, {operand}, {cols}, {laidOut}, {total}, {output}, {total}, false);");
         writer.Line("else");
         writer.Line("    " + byRows);
     }
 
     /// <summary>
     /// At the start of a sequence pass, lays out the weights of every per-step product in the
-    /// workspace: packed for the micro-kernel when the batch has enough rows to use it, else (in
-    /// the backward pass) transposed, so a single sequence's product is a matrix-vector product
-    /// over contiguous rows.
+    /// workspace: packed for the GEMM micro-kernel when the batch has 4 rows or more; for fewer,
+    /// the forward pass transposes them, so each step is a row vector times a matrix read row by
+    /// row, which the backward pass gets from the weights as they are.
     /// </summary>
     public void EmitPrepareWeights(SourceWriter writer, bool backward)
     {
         if (!address.Recurrent)
             return;
-        writer.Line(backward ? "ws.PackedWeights = false;" : "ws.PackedWeights = B >= 4;");
-        using (writer.Block(backward ? "if (B >= 4)" : "if (ws.PackedWeights)"))
+        if (!backward)
+            writer.Line("ws.ForwardLayout = B >= 4 ? 1 : 2;");
+        using (writer.Block("if (B >= 4)"))
         {
+            if (backward)
+                writer.Line("ws.ForwardLayout = 0;");
             foreach (ProductGroup group in RecurrentGroups())
             {
                 string cols = CodeText.Size(group.Operand.Length);
@@ -365,7 +371,7 @@ internal sealed class StepEmitter
                 writer.Line($"global::SeqGen.Numerics.Gemm.Pack<T>({shape}, {weights}, {cols}, ws.WP{CodeText.Int(group.Index)});");
             }
         }
-        if (!backward)
+        if (backward)
             return;
         using (writer.Block("else"))
         {
@@ -386,17 +392,17 @@ internal sealed class StepEmitter
         string total = CodeText.Size(group.TotalRows);
         string dOut = $"ws.dG{CodeText.Int(group.Index)}.AsSpan({step} * B * {total})";
         string dOperand = $"{OperandArray(group, true)}.AsSpan({address.RowStart(group.Operand, true, step, "0")})";
+        string asStored = $"{CodeText.Gemm}(false, false, {rows}, {cols}, {total}, {dOut}, {total}, P.AsSpan(_o_{group.Members[0].Matrix}), {cols}, {dOperand}, {cols}, true);";
         if (group.Hoisted || !address.Recurrent)
         {
-            writer.Line($"{CodeText.Gemm}(false, false, {rows}, {cols}, {total}, {dOut}, {total}, P.AsSpan(_o_{group.Members[0].Matrix}), {cols}, {dOperand}, {cols}, true);");
+            writer.Line(asStored);
             return;
         }
-        // The backward pass laid the weights out once: packed for a batch, transposed for a single sequence.
-        string laidOut = $"ws.WP{CodeText.Int(group.Index)}";
+        // The backward pass packed the weights once for a batch; fewer rows read them as they are.
         writer.Line("if (B >= 4)");
-        writer.Line($"    global::SeqGen.Numerics.Gemm.MultiplyPacked<T>({rows}, {cols}, {total}, {dOut}, {total}, {laidOut}, {dOperand}, {cols}, true);");
+        writer.Line($"    global::SeqGen.Numerics.Gemm.MultiplyPacked<T>({rows}, {cols}, {total}, {dOut}, {total}, ws.WP{CodeText.Int(group.Index)}, {dOperand}, {cols}, true);");
         writer.Line("else");
-        writer.Line($"    {CodeText.Gemm}(false, true, {rows}, {cols}, {total}, {dOut}, {total}, {laidOut}, {total}, {dOperand}, {cols}, true);");
+        writer.Line("    " + asStored);
     }
 
     private void EmitLayerNormForward(SourceWriter writer, LayerNormOperation op)

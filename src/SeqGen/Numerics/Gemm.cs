@@ -152,6 +152,13 @@ public static class Gemm
                 DirectGemm.DotProducts(m, n, k, a, lda, b, ldb, c, ldc);
                 return;
             }
+            if (!transposeB && m < 4)
+            {
+                // A few rows: each a row vector times B, which streams B's rows contiguously.
+                for (int i = 0; i < m; i++)
+                    DirectGemm.RowVector(n, k, a.Slice(transposeA ? i : i * lda), transposeA ? lda : 1, b, ldb, c.Slice(i * ldc, n));
+                return;
+            }
             if (!transposeB)
             {
                 DirectGemm.RowCombinations(m, n, k, a, transposeA ? 1 : lda, transposeA ? lda : 1, b, ldb, c, ldc);
