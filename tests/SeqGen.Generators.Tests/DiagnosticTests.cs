@@ -148,6 +148,14 @@ public class DiagnosticTests
         Verify("""[RecurrentCell(Sizes = "{|SEQ018:q|}: P")] [Gate("h' = tanh(W @ x)")]""");
 
     [Fact]
+    public void SEQ018_SizeSymbolsSharingAnArgument() =>
+        Verify("""[RecurrentCell(Sizes = "x: p, h: {|SEQ018:P|}")] [Gate("h' = tanh(W @ x)")]""");
+
+    [Fact]
+    public void SEQ018_InputSizesSharingAnArgument() =>
+        Verify("""[RecurrentCell(Inputs = "a, {|SEQ018:A|}")] [Gate("h' = tanh(W @ a + V @ A)")]""");
+
+    [Fact]
     public void SEQ018_MalformedSizes() =>
         Verify("""[RecurrentCell(Sizes = "h {|SEQ018:P|}")] [Gate("h' = tanh(W @ x)")]""");
 

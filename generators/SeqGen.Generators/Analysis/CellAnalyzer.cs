@@ -203,6 +203,7 @@ internal sealed partial class CellAnalyzer
     private void ReadSizes()
     {
         var given = new Dictionary<string, Size>();
+        var givenAt = new Dictionary<string, TextRange>();
         if (_cell.Sizes is { } text)
         {
             List<SizeEntry>? entries = OptionParsers.ParseSizes(text, out OptionError? error);
@@ -217,6 +218,7 @@ internal sealed partial class CellAnalyzer
                     continue;
                 }
                 given[entry.Name] = entry.Value;
+                givenAt[entry.Name] = entry.ValueRange;
             }
         }
         // Input sizes come first, as in PyTorch's (input_size, hidden_size).
@@ -224,24 +226,42 @@ internal sealed partial class CellAnalyzer
         {
             Size fallback = Size.Symbol(_inputs.Count == 1 ? "I" : "I_" + input.Name);
             _sizeOf[input.Name] = given.TryGetValue(input.Name, out Size? size) ? size : fallback;
-            AddSymbols(_sizeOf[input.Name]);
+            if (givenAt.TryGetValue(input.Name, out TextRange range))
+                AddSymbols(_sizeOf[input.Name], ProblemOrigin.Sizes, range);
+            else
+                AddSymbols(_sizeOf[input.Name], ProblemOrigin.Inputs, input.Range);
         }
         foreach (string state in _stateOrder)
         {
             _sizeOf[state] = given.TryGetValue(state, out Size? size) ? size : Size.Symbol("H");
-            AddSymbols(_sizeOf[state]);
+            if (givenAt.TryGetValue(state, out TextRange range))
+                AddSymbols(_sizeOf[state], ProblemOrigin.Sizes, range);
+            else
+                AddSymbols(_sizeOf[state], ProblemOrigin.Sizes, default);
         }
     }
 
-    private void AddSymbols(Size size)
+    // Records the size symbols a size names; where it came from locates a clash of two symbols
+    // that would share a constructor argument (P and p, or x and input x's I_x).
+    private void AddSymbols(Size size, ProblemOrigin origin, TextRange range)
     {
         foreach (SizeTerm term in size.Terms)
         {
             bool known = false;
             foreach (SizeSymbol symbol in _sizeSymbols)
                 known |= symbol.Name == term.Symbol;
-            if (!known)
-                _sizeSymbols.Add(new SizeSymbol(term.Symbol, ArgumentName(term.Symbol)));
+            if (known)
+                continue;
+            string argument = ArgumentName(term.Symbol);
+            foreach (SizeSymbol symbol in _sizeSymbols)
+            {
+                if (symbol.ArgumentName == argument)
+                {
+                    Report(ProblemCode.InvalidSizes, origin, 0, range,
+                        $"size symbols '{symbol.Name}' and '{term.Symbol}' would both be the constructor argument '{argument}'; rename one");
+                }
+            }
+            _sizeSymbols.Add(new SizeSymbol(term.Symbol, argument));
         }
     }
 
