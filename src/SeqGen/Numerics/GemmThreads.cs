@@ -45,11 +45,10 @@ internal static unsafe class GemmThreads
         bool large = (long)m * n * k >= (1L << 20) || (m < 8 && (long)n * k >= (1L << 18));
         if (MaxThreads < 2 || !large || (m < 32 && n < 256))
             return false;
-        if (Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
+        if (!TryAcquire())
             return false;
         try
         {
-            EnsureWorker();
             bool byRows = m >= 32;
             int split = byRows ? m / 2 : n / 2;
             fixed (T* pa = a, pb = b, pc = c)
@@ -58,7 +57,7 @@ internal static unsafe class GemmThreads
                 int aOffset = byRows ? (transposeA ? split : split * lda) : 0;
                 int bOffset = byRows ? 0 : (transposeB ? split * ldb : split);
                 int cOffset = byRows ? split * ldc : split;
-                s_job = new Job
+                Hand(new Job
                 {
                     IsDouble = typeof(T) == typeof(double),
                     TransposeA = transposeA,
@@ -76,26 +75,21 @@ internal static unsafe class GemmThreads
                     ALength = a.Length - aOffset,
                     BLength = b.Length - bOffset,
                     CLength = c.Length - cOffset,
-                };
-                Done.Reset();
-                Start.Set();
-                // The worker is waited for even if this half throws, so it never outlives the call.
+                });
                 try
                 {
                     Gemm.ComputeSerial(transposeA, transposeB, byRows ? split : m, byRows ? n : split, k, a, lda, b, ldb, c, ldc, accumulate);
                 }
                 finally
                 {
-                    Done.Wait();
+                    Join();
                 }
-                if (s_job.Error is { } error)
-                    throw new InvalidOperationException("The GEMM worker thread failed.", error);
             }
             return true;
         }
         finally
         {
-            Volatile.Write(ref s_busy, 0);
+            Release();
         }
     }
 
@@ -109,15 +103,14 @@ internal static unsafe class GemmThreads
     {
         if (MaxThreads < 2 || (long)m * n * k < (1L << 20) || n < 2 * panelWidth)
             return false;
-        if (Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
+        if (!TryAcquire())
             return false;
         try
         {
-            EnsureWorker();
             int split = (n / 2 + panelWidth - 1) / panelWidth * panelWidth;
             fixed (T* pa = a, pb = packed, pc = c)
             {
-                s_job = new Job
+                Hand(new Job
                 {
                     IsDouble = typeof(T) == typeof(double),
                     Kind = JobKind.PackedProduct,
@@ -135,26 +128,21 @@ internal static unsafe class GemmThreads
                     CLength = c.Length,
                     First = split,
                     Last = n,
-                };
-                Done.Reset();
-                Start.Set();
-                // The worker is waited for even if this half throws, so it never outlives the call.
+                });
                 try
                 {
                     PackedGemm.MultiplyPacked(m, n, k, a, lda, packed, c, ldc, 0, split, accumulate);
                 }
                 finally
                 {
-                    Done.Wait();
+                    Join();
                 }
-                if (s_job.Error is { } error)
-                    throw new InvalidOperationException("The GEMM worker thread failed.", error);
             }
             return true;
         }
         finally
         {
-            Volatile.Write(ref s_busy, 0);
+            Release();
         }
     }
 
@@ -167,35 +155,51 @@ internal static unsafe class GemmThreads
         // About 4096 elements take some 10–20 µs: well above the cost of a hand-over.
         if (MaxThreads < 2 || (long)rows * columns < 4096 || columns < 2 * alignment)
             return false;
-        if (Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
+        if (!TryAcquire())
             return false;
         try
         {
-            EnsureWorker();
             // The split is a multiple of the vector width, so both halves run whole vectors.
             int split = (columns / 2 + alignment - 1) / alignment * alignment;
-            s_job = new Job { Kind = JobKind.Columns, Task = task, Run = run, Step = step, First = split, Last = columns };
-            Done.Reset();
-            Start.Set();
-            // The worker is waited for even if this half throws, so it never outlives the call.
+            Hand(new Job { Kind = JobKind.Columns, Task = task, Run = run, Step = step, First = split, Last = columns });
             try
             {
                 task.RunColumns(run, step, 0, split);
             }
             finally
             {
-                Done.Wait();
+                Join();
             }
-            Exception? error = s_job.Error;
-            s_job = default;
-            if (error is not null)
-                throw new InvalidOperationException("The worker thread failed.", error);
             return true;
         }
         finally
         {
-            Volatile.Write(ref s_busy, 0);
+            Release();
         }
+    }
+
+    private static bool TryAcquire() => Interlocked.CompareExchange(ref s_busy, 1, 0) == 0;
+
+    private static void Release() => Volatile.Write(ref s_busy, 0);
+
+    // Gives the worker its half; the caller computes its own half next, then joins.
+    private static void Hand(in Job job)
+    {
+        EnsureWorker();
+        s_job = job;
+        Done.Reset();
+        Start.Set();
+    }
+
+    // Waits for the worker's half and passes on its failure. Callers join in a finally block, so
+    // the worker is never still running once the call has returned or thrown.
+    private static void Join()
+    {
+        Done.Wait();
+        Exception? error = s_job.Error;
+        s_job = default;
+        if (error is not null)
+            throw new InvalidOperationException("The worker thread failed.", error);
     }
 
     private static void EnsureWorker()
