@@ -24,6 +24,45 @@ public class ThreadingTests
         Assert.Equal(one.InputGradients, two.InputGradients);
     }
 
+    [Fact]
+    public void ParallelColumns_SplitsAtAVectorBoundary_AndChecksItsArguments()
+    {
+        var task = new RecordingTask();
+        int saved = Gemm.MaxThreads;
+        try
+        {
+            Gemm.MaxThreads = 2;
+            ParallelColumns.Run(task, run: 3, step: 5, columns: 141, rows: 64, alignment: 8);
+        }
+        finally
+        {
+            Gemm.MaxThreads = saved;
+        }
+        // Every column exactly once, in ranges that start at multiples of 8, for the right run and step.
+        Assert.Equal(141, task.Covered.Count);
+        Assert.All(task.Ranges, r => Assert.Equal(0, r.From % 8));
+        Assert.All(task.Ranges, r => Assert.Equal((3, 5), (r.Run, r.Step)));
+        Assert.Throws<ArgumentOutOfRangeException>("alignment", () => ParallelColumns.Run(task, 0, 0, 16, 1, 0));
+        Assert.Throws<ArgumentOutOfRangeException>("columns", () => ParallelColumns.Run(task, 0, 0, -1, 1, 8));
+        Assert.Throws<ArgumentNullException>("task", () => ParallelColumns.Run(null!, 0, 0, 16, 1, 8));
+    }
+
+    private sealed class RecordingTask : IColumnTask
+    {
+        public readonly System.Collections.Generic.HashSet<int> Covered = new();
+        public readonly System.Collections.Concurrent.ConcurrentBag<(int Run, int Step, int From, int To)> Ranges = new();
+
+        public void RunColumns(int run, int step, int from, int to)
+        {
+            Ranges.Add((run, step, from, to));
+            lock (Covered)
+            {
+                for (int j = from; j < to; j++)
+                    Assert.True(Covered.Add(j), $"column {j} twice");
+            }
+        }
+    }
+
     private static (float[] Outputs, float[] Gradients, float[] InputGradients) Run(string name, int steps, int batch, int input, int hidden, int threads)
     {
         RecurrentCellBase<float> cell = CellBehaviourTests.Create<float>(name, input, hidden, seed: 7);

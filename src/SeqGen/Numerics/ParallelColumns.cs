@@ -22,6 +22,11 @@ public static class ParallelColumns
     /// <param name="alignment">The vector width: both halves start at a multiple of it.</param>
     public static void Run(IColumnTask task, int run, int step, int columns, int rows, int alignment)
     {
+        System.ArgumentNullException.ThrowIfNull(task);
+        if (alignment < 1)
+            throw new System.ArgumentOutOfRangeException(nameof(alignment), alignment, "The alignment is a vector width: 1 or more.");
+        if (columns < 0 || rows < 0)
+            throw new System.ArgumentOutOfRangeException(columns < 0 ? nameof(columns) : nameof(rows), $"Sizes must not be negative: columns={columns}, rows={rows}.");
         if (!GemmThreads.TryParallelColumns(task, run, step, columns, rows, alignment))
             task.RunColumns(run, step, 0, columns);
     }
