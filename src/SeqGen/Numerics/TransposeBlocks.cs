@@ -23,14 +23,28 @@ internal static class TransposeBlocks
         // One bounds check for the whole region, so the blocks can use references.
         _ = source[(rows - 1) * sourceStride + columns - 1];
         _ = target[(columns - 1) * targetStride + rows - 1];
+        // 64 × 64 tiles keep a tile's source and target rows in cache (and in the TLB) while its
+        // blocks are moved: a large matrix's target rows are far apart.
+        const int Tile = 64;
+        for (int ti = 0; ti < rows; ti += Tile)
+        {
+            for (int tj = 0; tj < columns; tj += Tile)
+                TransposeTile(source, sourceStride, ti, Math.Min(rows, ti + Tile), tj, Math.Min(columns, tj + Tile), target, targetStride);
+        }
+    }
+
+    private static void TransposeTile<T>(ReadOnlySpan<T> source, int sourceStride, int rowStart, int rowEnd, int columnStart, int columnEnd,
+        Span<T> target, int targetStride)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         bool vector = typeof(T) == typeof(float) && Avx.IsSupported;
         const int Block = 8;
-        for (int i0 = 0; i0 < rows; i0 += Block)
+        for (int i0 = rowStart; i0 < rowEnd; i0 += Block)
         {
-            int i1 = Math.Min(rows, i0 + Block);
-            for (int j0 = 0; j0 < columns; j0 += Block)
+            int i1 = Math.Min(rowEnd, i0 + Block);
+            for (int j0 = columnStart; j0 < columnEnd; j0 += Block)
             {
-                int j1 = Math.Min(columns, j0 + Block);
+                int j1 = Math.Min(columnEnd, j0 + Block);
                 if (vector && i1 - i0 == Block && j1 - j0 == Block)
                 {
                     Float8x8(
