@@ -9,8 +9,9 @@ namespace SeqGen.Numerics;
 /// <summary>
 /// Products with few rows (a batch of sequences, one step at a time), computed in place without
 /// packing: repacking the weights for every step would cost as much as the product itself.
-/// C = A·Bᵀ (the forward products) by register-blocked dot products of contiguous rows;
-/// C += A·B and Aᵀ·B (the backward products) by register-blocked axpy over B's rows.
+/// C = A·Bᵀ by register-blocked dot products of contiguous rows; C += A·B and Aᵀ·B by a row
+/// vector times B for up to three rows (DirectGemm.RowVector.cs) and register-blocked axpy over
+/// B's rows for more.
 /// </summary>
 internal static partial class DirectGemm
 {

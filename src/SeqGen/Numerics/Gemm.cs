@@ -8,8 +8,13 @@ namespace SeqGen.Numerics;
 /// on row-major matrices with leading dimensions. op is the identity or the transpose.
 /// </summary>
 /// <remarks>
-/// This is the straightforward vectorised form (axpy rows or dot products, <see cref="Vector{T}"/>
-/// with a scalar tail). Packing, cache blocking and threads are the sequence engine's work.
+/// Products of 8 rows or more are packed and cache-blocked (<c>PackedGemm</c>: an 8 × 32 AVX-512
+/// or 6 × 16 AVX2 micro-kernel); fewer rows are computed in place (<c>DirectGemm</c>: dot products,
+/// a row vector times a matrix, four-row axpy blocks); without AVX2 a portable
+/// <see cref="Vector{T}"/> path runs. Large products, and few-row products that read a megabyte
+/// of weights or more, are split between two threads (<c>GemmThreads</c>). A product repeated
+/// with the same B (every step of a sequence) packs B once: <see cref="Pack{T}"/> and
+/// <see cref="MultiplyPacked{T}"/>.
 /// </remarks>
 public static class Gemm
 {
