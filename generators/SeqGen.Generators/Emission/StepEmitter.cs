@@ -7,22 +7,15 @@ namespace SeqGen.Generators.Emission;
 /// Emits the body of one step, forward and backward, operation by operation: the forward of each
 /// equation preceded by the equation, its backward by the derivative rule it applies.
 /// </summary>
-internal sealed class StepEmitter
+internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress address)
 {
-    private readonly StepPlan plan;
-    private readonly SourceAddress address;
-    private readonly HashSet<string> _frozen;
-    private readonly List<List<StepOperation>> _runs;
-    private readonly List<ColumnRun> _columnRuns;
+    private readonly HashSet<string> _frozen = FrozenParameters(spec);
+    private List<List<StepOperation>>? _runs;
+    private List<ColumnRun>? _columnRuns;
 
-    public StepEmitter(CellSpec spec, StepPlan plan, SourceAddress address)
-    {
-        this.plan = plan;
-        this.address = address;
-        _frozen = FrozenParameters(spec);
-        _runs = Runs();
-        _columnRuns = ColumnRuns();
-    }
+    private List<List<StepOperation>> StepRuns => _runs ??= Runs();
+
+    private List<ColumnRun> LoopRuns => _columnRuns ??= ColumnRuns();
 
     /// <summary>
     /// A fused loop emitted as a method over a range of columns, so that two threads can share
@@ -45,26 +38,28 @@ internal sealed class StepEmitter
     private List<ColumnRun> ColumnRuns()
     {
         var runs = new List<ColumnRun>();
-        foreach (List<StepOperation> run in _runs)
+        List<List<StepOperation>> stepRuns = StepRuns;
+        foreach (List<StepOperation> run in stepRuns)
         {
             if (run[0] is ElementwiseOperation)
                 runs.Add(new ColumnRun(runs.Count, run, backward: false, Emitters(run)));
         }
-        for (int i = _runs.Count - 1; i >= 0; i--)
+        for (int i = stepRuns.Count - 1; i >= 0; i--)
         {
-            if (_runs[i][0] is not ElementwiseOperation)
+            if (stepRuns[i][0] is not ElementwiseOperation)
                 continue;
-            List<ElementwiseEmitter> emitters = Emitters(_runs[i]).FindAll(e => e.HasBackward);
+            List<ElementwiseEmitter> emitters = Emitters(stepRuns[i]).FindAll(e => e.HasBackward);
             if (emitters.Count == 0)
                 continue;
             emitters.Reverse();
-            runs.Add(new ColumnRun(runs.Count, _runs[i], backward: true, emitters));
+            runs.Add(new ColumnRun(runs.Count, stepRuns[i], backward: true, emitters));
         }
         return runs;
     }
 
-    private ColumnRun FindColumnRun(List<StepOperation> run, bool backward) =>
-        _columnRuns.Find(r => ReferenceEquals(r.Operations, run) && r.Backward == backward)!;
+    // The loop of a run of the step's operations; none for a backward run without gradients.
+    private ColumnRun? FindColumnRun(List<StepOperation> run, bool backward) =>
+        LoopRuns.Find(r => ReferenceEquals(r.Operations, run) && r.Backward == backward);
 
     private static HashSet<string> FrozenParameters(CellSpec spec)
     {
@@ -80,7 +75,7 @@ internal sealed class StepEmitter
     public void EmitForwardStep(SourceWriter writer)
     {
         writer.Line("ws.StepRows = B;");
-        foreach (List<StepOperation> run in _runs)
+        foreach (List<StepOperation> run in StepRuns)
         {
             switch (run[0])
             {
@@ -102,7 +97,7 @@ internal sealed class StepEmitter
     public void EmitBackwardStep(SourceWriter writer)
     {
         writer.Line("ws.StepRows = B;");
-        List<List<StepOperation>> runs = _runs;
+        List<List<StepOperation>> runs = StepRuns;
         for (int i = runs.Count - 1; i >= 0; i--)
         {
             switch (runs[i][0])
@@ -171,14 +166,14 @@ internal sealed class StepEmitter
     {
         foreach (StepOperation operation in run)
             writer.Line($"// {((ElementwiseOperation)operation).Comment}");
-        EmitColumnRunCall(writer, FindColumnRun(run, backward: false));
+        EmitColumnRunCall(writer, FindColumnRun(run, backward: false)!);
     }
 
     // The adjoint runs the fused equations in reverse inside each element: a later equation adds
     // to the gradient of an earlier one's value of the same element before that one reads it.
     private void EmitFusedBackward(SourceWriter writer, List<StepOperation> run)
     {
-        ColumnRun? columnRun = _columnRuns.Find(r => ReferenceEquals(r.Operations, run) && r.Backward);
+        ColumnRun? columnRun = FindColumnRun(run, backward: true);
         if (columnRun is null)
             return;
         foreach (ElementwiseEmitter emitter in columnRun.Emitters)
@@ -196,7 +191,7 @@ internal sealed class StepEmitter
     /// <summary>The fused loops as methods over a range of columns [from, to) of every row.</summary>
     public void EmitColumnRunMethods(SourceWriter writer)
     {
-        foreach (ColumnRun run in _columnRuns)
+        foreach (ColumnRun run in LoopRuns)
         {
             writer.Line();
             using (writer.Block($"internal void {run.Method}(Workspace ws, int t, int B, int from, int to)"))
@@ -247,7 +242,7 @@ internal sealed class StepEmitter
         {
             using (writer.Block("switch (run)"))
             {
-                foreach (ColumnRun run in _columnRuns)
+                foreach (ColumnRun run in LoopRuns)
                     writer.Line($"case {CodeText.Int(run.Id)}: Cell.{run.Method}(this, step, StepRows, from, to); break;");
                 writer.Line("default: throw new global::System.ArgumentOutOfRangeException(nameof(run), run, \"No such loop.\");");
             }
@@ -255,7 +250,7 @@ internal sealed class StepEmitter
     }
 
     /// <summary>True for a name that one of the loop methods takes.</summary>
-    public bool IsLoopMethod(string name) => _columnRuns.Exists(r => r.Method == name);
+    public bool IsLoopMethod(string name) => LoopRuns.Exists(r => r.Method == name);
 
     /// <summary>Products whose operand is an input, for all <paramref name="rows"/> rows (every step) at once.</summary>
     public void EmitHoistedProducts(SourceWriter writer, string rows)
