@@ -39,7 +39,7 @@ internal static class PackedGemm
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int nr = 2 * Width<T>();
+        int nr = PanelWidth<T>();
         Span<T> packA = Buffer<T>(ref t_packA, MC * KC);
         Span<T> packB = Buffer<T>(ref t_packB, KC * (NC + nr));
         Span<T> tile = stackalloc T[MaxMR * 32];
@@ -73,7 +73,7 @@ internal static class PackedGemm
     public static void Pack<T>(bool transposeB, int k, int n, ReadOnlySpan<T> b, int ldb, Span<T> packed)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int nr = 2 * Width<T>();
+        int nr = PanelWidth<T>();
         int paddedN = RoundUp(n, nr);
         for (int pc = 0; pc < k; pc += KC)
         {
@@ -90,7 +90,7 @@ internal static class PackedGemm
         Span<T> c, int ldc, int first, int last, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int paddedN = RoundUp(n, 2 * Width<T>());
+        int paddedN = RoundUp(n, PanelWidth<T>());
         Span<T> packA = Buffer<T>(ref t_packA, MC * KC);
         Span<T> tile = stackalloc T[MaxMR * 32];
         for (int pc = 0; pc < k; pc += KC)
@@ -114,7 +114,7 @@ internal static class PackedGemm
         Span<T> c, int ldc, Span<T> tile, bool overwrite)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int nr = 2 * Width<T>();
+        int nr = PanelWidth<T>();
         for (int jr = 0; jr < nc; jr += nr)
         {
             int cols = Math.Min(nr, nc - jr);
