@@ -88,11 +88,13 @@ public static class Gemm
             return;
         }
         // Without vector kernels the "packed" form is op(B) row-major, read by the portable product.
-        for (int p = 0; p < k; p++)
+        if (transposeB)
         {
-            for (int j = 0; j < n; j++)
-                packed[p * n + j] = transposeB ? b[j * ldb + p] : b[p * ldb + j];
+            TransposeBlocks.Transpose(b, ldb, n, k, packed, n);
+            return;
         }
+        for (int p = 0; p < k; p++)
+            b.Slice(p * ldb, n).CopyTo(packed.Slice(p * n, n));
     }
 
     /// <summary>C = A·op(B), or C += A·op(B), with op(B) (k × n) packed by <see cref="Pack{T}"/>.</summary>
