@@ -62,6 +62,7 @@ public sealed partial class SeqGenGenerator
         CheckClass(type, syntax, problems);
 
         var declaration = new CellDeclaration(
+            type.Name,
             kind,
             Named<int?>(cellAttribute, "Arity") ?? 2,
             Named<string>(cellAttribute, "Inputs"),

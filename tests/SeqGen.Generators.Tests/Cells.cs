@@ -10,10 +10,10 @@ namespace SeqGen.Generators.Tests;
 internal static class Cells
 {
     public static CellDeclaration Recurrent(params string[] equations) =>
-        new(CellKind.Recurrent, 0, "x", null, null, new EquatableArray<string>(equations), EquatableArray<ParamDeclaration>.Empty);
+        new("C", CellKind.Recurrent, 0, "x", null, null, new EquatableArray<string>(equations), EquatableArray<ParamDeclaration>.Empty);
 
     public static CellDeclaration Recursive(int arity, params string[] equations) =>
-        new(CellKind.Recursive, arity, null, null, null, new EquatableArray<string>(equations), EquatableArray<ParamDeclaration>.Empty);
+        new("C", CellKind.Recursive, arity, null, null, null, new EquatableArray<string>(equations), EquatableArray<ParamDeclaration>.Empty);
 
     public static CellDeclaration WithParams(this CellDeclaration cell, params ParamDeclaration[] parameters) =>
         cell with { Params = new EquatableArray<ParamDeclaration>(parameters) };

@@ -246,4 +246,30 @@ public class DiagnosticTests
     [Fact]
     public void SEQ030_LayerNormOfScalar() =>
         Verify("""[RecurrentCell] [Param("g", Shape = "scalar")] [Gate("h' = tanh(W @ x) + {|SEQ030:layernorm(g)|}")]""");
+
+    // A warning, not an error: the cell is generated and compiles, and the parameter is still
+    // reachable by name.
+    private static void VerifyHidden(string attributes, string parameter)
+    {
+        GeneratorRun run = new Markup($$"""
+            using SeqGen;
+            namespace Demo;
+            {{attributes}}
+            public partial class C;
+            static class Use { public static int Length(C cell) => cell.Parameter("{{parameter}}").Length; }
+            """).Verify();
+        Assert.Empty(run.CompilationErrors);
+    }
+
+    [Fact]
+    public void SEQ032_ParameterNamedLikeAMember_OnItsFirstUse() =>
+        VerifyHidden("""[RecurrentCell] [Gate("h' = tanh(W @ x + {|SEQ032:Step|} + U @ h + Step)")]""", "Step");
+
+    [Fact]
+    public void SEQ032_ParameterNamedLikeTheClass() =>
+        VerifyHidden("""[RecurrentCell] [Gate("h' = tanh({|SEQ032:C|} @ x)")]""", "C");
+
+    [Fact]
+    public void SEQ032_ParameterNamedLikeALoopMethod() =>
+        VerifyHidden("""[RecurrentCell] [Gate("h' = tanh(W @ x + {|SEQ032:Columns0|})")]""", "Columns0");
 }

@@ -111,6 +111,7 @@ public class FuzzTests
                 random.Next(2) == 0));
         }
         return new CellDeclaration(
+            "C",
             kind,
             random.Next(-1, 4),
             random.Next(3) == 0 ? MaybeMutate(Pick(random, OptionTexts), random) : null,

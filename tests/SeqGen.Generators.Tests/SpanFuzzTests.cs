@@ -33,7 +33,7 @@ public class SpanFuzzTests
             string source = prefix + literal + ")]\npublic partial class C;\n";
             var literalSpan = new Microsoft.CodeAnalysis.Text.TextSpan(prefix.Length, literal.Length);
 
-            var pure = new CellDeclaration(CellKind.Recurrent, 0, null, null, null,
+            var pure = new CellDeclaration("C", CellKind.Recurrent, 0, null, null, null,
                 new EquatableArray<string>(new[] { equation }), EquatableArray<ParamDeclaration>.Empty);
             Problem[] meant = CellAnalyzer.Analyze(pure).Problems.Where(p => p.Origin == ProblemOrigin.Equation).ToArray();
             Diagnostic[] reported = GeneratorHarness.Run(source).Diagnostics

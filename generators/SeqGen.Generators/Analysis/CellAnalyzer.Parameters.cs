@@ -166,4 +166,18 @@ internal sealed partial class CellAnalyzer
         }
         return parameters;
     }
+
+    /// <summary>A parameter named like a member of the generated class gets no named view: say so where it is first used.</summary>
+    private void ReportHiddenParameters()
+    {
+        foreach (string name in _parameterOrder)
+        {
+            if (GeneratedMembers.Takes(name, _cell.ClassName))
+            {
+                ParamUse use = _parameters[name];
+                Report(ProblemCode.HiddenParameter, ProblemOrigin.Equation, use.Equation, use.Range, name,
+                    name == _cell.ClassName ? "the class itself" : "a member of the generated cell");
+            }
+        }
+    }
 }

@@ -91,6 +91,7 @@ internal sealed partial class CellAnalyzer
         CheckInitializers();
         if (!hasSyntaxErrors)
             ReportUnusedNames(equations);
+        ReportHiddenParameters();
         string output = ResolveOutput(hasSyntaxErrors);
 
         if (HasErrors)

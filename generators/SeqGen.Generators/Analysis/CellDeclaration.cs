@@ -12,6 +12,7 @@ internal sealed record ParamDeclaration(string Name, string? Init, string? Shape
 /// front end can run (and be fuzzed) without Roslyn. Null option texts were not given.
 /// </summary>
 internal sealed record CellDeclaration(
+    string ClassName,
     CellKind Kind,
     int Arity,
     string? Inputs,

@@ -167,6 +167,11 @@ internal static class DiagnosticDescriptors
         "Cell class '{0}' {1}, but the generator makes it derive from {0}<float>",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor HiddenParameter = new(
+        "SEQ032", "Parameter gets no named property",
+        "Parameter '{0}' is named like {1}, so the cell has no property '{0}' for it; rename it, or read it with Parameter(\"{0}\")",
+        Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } = new[]
     {
         SyntaxError,
@@ -200,6 +205,7 @@ internal static class DiagnosticDescriptors
         ConflictingCellKinds,
         FunctionArgumentShape,
         ClassCannotDerive,
+        HiddenParameter,
     };
 
     public static DiagnosticDescriptor For(ProblemCode code) => code switch
@@ -235,6 +241,7 @@ internal static class DiagnosticDescriptors
         ProblemCode.ConflictingCellKinds => ConflictingCellKinds,
         ProblemCode.FunctionArgumentShape => FunctionArgumentShape,
         ProblemCode.ClassCannotDerive => ClassCannotDerive,
+        ProblemCode.HiddenParameter => HiddenParameter,
         _ => throw new System.ArgumentOutOfRangeException(nameof(code)),
     };
 }

@@ -51,22 +51,12 @@ internal sealed partial class CellEmitter
         }
     }
 
-    // Members a parameter view must not shadow: the cell's own API, and the names C# reserves.
-    private static readonly HashSet<string> ReservedMembers = new()
-    {
-        "T", "Parameters", "Gradients", "ParameterInfos", "ParameterInfo", "Parameter", "Gradient", "ZeroGradients",
-        "Equations", "InputCount", "InputName", "InputSize", "StateCount", "StateName", "StateSize", "OutputState",
-        "Arity", "CreateWorkspace", "Forward", "Backward", "CreateStream", "Step", "Workspace", "Stream", "Layout",
-        "ForwardStep", "BackwardStep", "ModelSummary", "CheckWorkspace", "RequirePositive",
-        "GetType", "ToString", "Equals", "GetHashCode", "MemberwiseClone", "Finalize", "ReferenceEquals",
-    };
-
     /// <summary>A view per parameter, named as in the equations (unless that name is taken).</summary>
     private void EmitParameterViews()
     {
         foreach (ParameterSpec parameter in _plan.ParameterOrder)
         {
-            if (ReservedMembers.Contains(parameter.Name) || parameter.Name == _model.Name || _steps.IsLoopMethod(parameter.Name))
+            if (GeneratedMembers.Takes(parameter.Name, _model.Name))
                 continue;
             string rows = parameter.Shape.Kind == ShapeKind.Scalar ? "1" : CodeText.Size(parameter.Shape.Rows!);
             string columns = parameter.Shape.Kind == ShapeKind.Matrix ? CodeText.Size(parameter.Shape.Columns!) : "1";

@@ -27,7 +27,7 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
         public List<StepOperation> Operations { get; } = operations;
         public bool Backward { get; } = backward;
         public List<ElementwiseEmitter> Emitters { get; } = emitters;
-        public string Method => "Columns" + CodeText.Int(Id);
+        public string Method => GeneratedMembers.ColumnMethod(CodeText.Int(Id));
         public string Length => CodeText.Size(((ElementwiseOperation)Operations[0]).Length);
 
         // A gradient summed over a row (of a scalar or a per-row value) is written by every
@@ -250,8 +250,6 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
     }
 
     /// <summary>True for a name that one of the loop methods takes.</summary>
-    public bool IsLoopMethod(string name) => LoopRuns.Exists(r => r.Method == name);
-
     /// <summary>Products whose operand is an input, for all <paramref name="rows"/> rows (every step) at once.</summary>
     public void EmitHoistedProducts(SourceWriter writer, string rows)
     {

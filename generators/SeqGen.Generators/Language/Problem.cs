@@ -40,6 +40,7 @@ internal enum ProblemCode
     ConflictingCellKinds = 29,
     FunctionArgumentShape = 30,
     ClassCannotDerive = 31,
+    HiddenParameter = 32,
 }
 
 internal static class ProblemCodes
@@ -47,7 +48,7 @@ internal static class ProblemCodes
     public static string Id(this ProblemCode code) => "SEQ" + ((int)code).ToString("D3", System.Globalization.CultureInfo.InvariantCulture);
 
     public static bool IsWarning(this ProblemCode code) =>
-        code is ProblemCode.UnusedIntermediate or ProblemCode.UnusedInput;
+        code is ProblemCode.UnusedIntermediate or ProblemCode.UnusedInput or ProblemCode.HiddenParameter;
 }
 
 /// <summary>Which piece of the declaration a problem's range refers to.</summary>
