@@ -249,7 +249,6 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
         }
     }
 
-    /// <summary>True for a name that one of the loop methods takes.</summary>
     /// <summary>Products whose operand is an input, for all <paramref name="rows"/> rows (every step) at once.</summary>
     public void EmitHoistedProducts(SourceWriter writer, string rows)
     {
