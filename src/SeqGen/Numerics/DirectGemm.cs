@@ -172,8 +172,6 @@ internal static partial class DirectGemm
         Simd.AddPair(ref c, 3 * ldc, c30, c31, w);
     }
 
-
-
     // C[i, j] += dot(A row i, B row j) for rows i0..i0+2 of A and j0..j0+4 of B: eight
     // accumulators share every load.
     private static void Dot2x4_Vector256<T>(int k, ref T a0, ref T a1, ref T b0, ref T b1, ref T b2, ref T b3, Span<T> sums)
@@ -233,6 +231,4 @@ internal static partial class DirectGemm
         Simd.AddPair(ref c, 2 * ldc, c20, c21, w);
         Simd.AddPair(ref c, 3 * ldc, c30, c31, w);
     }
-
-
 }
