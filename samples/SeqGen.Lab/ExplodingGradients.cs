@@ -30,7 +30,7 @@ internal static class ExplodingGradients
             for (int i = 0; i < u.Length; i++)
                 u[i] *= (float)scale;
             var head = new Linear<float>(32, 1, seed + 1);
-            var modules = new IParameterized<float>[] { cell, head };
+            var modules = new ModuleDict<float> { ["cell"] = cell, ["head"] = head };
             var optimizer = new Sgd<float>(modules, learningRate: 0.01, momentum: 0.9);
             var task = new AddingProblem(length, random);
             var ws = cell.CreateWorkspace(length, 32);

@@ -30,7 +30,7 @@ internal static class Trainer
         var random = new SeededRandom(options.Seed);
         RecurrentCellBase<float> cell = create(task.Features, options.Hidden, options.Seed);
         var head = new Linear<float>(options.Hidden, Math.Max(1, task.Classes), options.Seed + 1);
-        var modules = new IParameterized<float>[] { cell, head };
+        var modules = new ModuleDict<float> { ["cell"] = cell, ["head"] = head };
         Optimizer<float> optimizer = options.Optimizer switch
         {
             "sgd" => new Sgd<float>(modules, options.LearningRate, momentum: 0.9),

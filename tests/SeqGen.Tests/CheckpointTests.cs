@@ -16,7 +16,7 @@ public class CheckpointTests
     {
         public readonly Lstm<float> Cell = new(inputSize: 3, hiddenSize: 6, seed: 1);
         public readonly Linear<float> Head = new(inputs: 6, outputs: 2, seed: 2);
-        public readonly IParameterized<float>[] Modules;
+        public readonly ModuleDict<float> Modules;
         public readonly Adam<float> Optimizer;
         public readonly SeededRandom Random = new(42);
         private readonly SequenceWorkspace<float> _ws;
@@ -24,7 +24,7 @@ public class CheckpointTests
 
         public Run()
         {
-            Modules = new IParameterized<float>[] { Cell, Head };
+            Modules = new ModuleDict<float> { ["cell"] = Cell, ["head"] = Head };
             Optimizer = new Adam<float>(Modules, learningRate: 0.01);
             _ws = Cell.CreateWorkspace(steps: 5, batch: 2);
         }
@@ -86,10 +86,13 @@ public class CheckpointTests
             Checkpoint.Save(path, run.Modules, run.Optimizer, run.Random, step: 1);
             var other = new Lstm<float>(inputSize: 3, hiddenSize: 7);
             float[] before = (float[])other.Parameters.Clone();
-            var sgd = new Sgd<float>(new IParameterized<float>[] { other, run.Head }, 0.1);
-            var error = Assert.Throws<InvalidDataException>(() => Checkpoint.Load(path, new IParameterized<float>[] { other, run.Head }, sgd));
-            Assert.Contains("'module0' has", error.Message);
-            Assert.Contains("not a Sgd", error.Message);
+            var model = new ModuleDict<float> { ["cell"] = other, ["head"] = new Linear<float>(6, 2) };
+            var sgd = new Sgd<float>(model, 0.1);
+            var error = Assert.Throws<InvalidDataException>(() => Checkpoint.Load(path, model, sgd));
+            Assert.Contains("'model.cell.W_i' is [6, 3] in the file, the model's is [7, 3]", error.Message);
+            Assert.Contains("'model.cell.b_f' is [6] in the file, the model's is [7]", error.Message);
+            Assert.Contains("the checkpoint holds a 'adam' optimizer, the run a 'sgd' one", error.Message);
+            Assert.DoesNotContain("Adam`", error.Message);
             Assert.Equal(before, other.Parameters);
         }
         finally

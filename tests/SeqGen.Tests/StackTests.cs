@@ -39,9 +39,13 @@ public class StackTests
                 if (lengths is not null && t >= lengths[b])
                     Array.Clear(outputWeights, (t * batch + b) * stack.OutputSize, stack.OutputSize);
 
+        if (!dropout)
+            stack.Eval();
+        ulong masks = stack.DropoutRandom.State;
         double Loss()
         {
-            stack.Forward(ws, steps, training: dropout, random: dropout ? new SeededRandom(5) : null);
+            stack.DropoutRandom.State = masks;
+            stack.Forward(ws, steps);
             double loss = 0;
             ReadOnlySpan<double> output = ws.Output(steps);
             for (int i = 0; i < output.Length; i++)
@@ -61,14 +65,13 @@ public class StackTests
 
         Loss();
         outputWeights.CopyTo(ws.OutputGradient(steps));
-        foreach (IParameterized<double> module in stack.Modules)
-            Array.Clear(module.Gradients);
+        stack.ZeroGradients();
         stack.Backward(ws, steps);
 
         var failures = new List<string>();
-        for (int m = 0; m < stack.Modules.Count; m++)
+        for (int m = 0; m < stack.Layers * stack.Directions; m++)
         {
-            IParameterized<double> module = stack.Modules[m];
+            RecurrentCellBase<double> module = stack.Cell(m / stack.Directions, m % stack.Directions);
             double[] analytic = (double[])module.Gradients.Clone();
             var numeric = new double[analytic.Length];
             for (int i = 0; i < numeric.Length; i++)
@@ -132,18 +135,25 @@ public class StackTests
     public void BidirectionalWithVariableLengths() => Assert.Empty(Check(Stack(true, 0), 6, 3, new[] { 6, 2, 4 }, false));
 
     [Fact]
-    public void Dropout_IsOffOutsideTraining_AndNeedsASeed()
+    public void Dropout_ActsOnlyInTrainingMode_AndReplaysFromItsSeed()
     {
         var stack = Stack(false, 0.5);
         var ws = stack.CreateWorkspace(3, 1);
         GradientCheck.Fill(ws.Input.Slice(0, 9), new Random(1), 1);
+        stack.Eval();
         stack.Forward(ws, 3);
         double[] first = ws.Output(3).ToArray();
         stack.Forward(ws, 3);
         Assert.Equal(first, ws.Output(3).ToArray());
-        stack.Forward(ws, 3, training: true, random: new SeededRandom(1));
-        Assert.NotEqual(first, ws.Output(3).ToArray());
-        Assert.Throws<ArgumentNullException>(() => stack.Forward(ws, 3, training: true));
+        stack.Train();
+        Assert.True(stack.Cell(0, 0).IsTraining);
+        ulong masks = stack.DropoutRandom.State;
+        stack.Forward(ws, 3);
+        double[] dropped = ws.Output(3).ToArray();
+        Assert.NotEqual(first, dropped);
+        stack.DropoutRandom.State = masks;
+        stack.Forward(ws, 3);
+        Assert.Equal(dropped, ws.Output(3).ToArray());
     }
 
     [Fact]

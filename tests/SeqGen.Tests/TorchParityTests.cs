@@ -98,8 +98,7 @@ public class TorchParityTests
                 }
             }
             Copy(f["R"].Values, ws.OutputGradient(steps));
-            foreach (IParameterized<T> m in stack.Modules)
-                Array.Clear(m.Gradients);
+            stack.ZeroGradients();
             stack.Backward(ws, steps);
 
             string grad = full ? "grad_full." : "grad.";

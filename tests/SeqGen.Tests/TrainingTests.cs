@@ -11,15 +11,18 @@ namespace SeqGen.Tests;
 public class TrainingTests
 {
     /// <summary>Two trainable parameters and a frozen one, with gradients set by the test.</summary>
-    private sealed class Toy : IParameterized<double>
+    private sealed class Toy : Module<double>
     {
-        public double[] Parameters { get; } = { 1.0, -2.0, 5.0 };
-        public double[] Gradients { get; } = { 0.5, -1.0, 3.0 };
-        public IReadOnlyList<ParameterInfo> ParameterInfos { get; } = new[]
+        public Toy()
+            : base(new[]
+            {
+                new ParameterInfo("w", ParameterKind.Vector, 0, 2, 1, true),
+                new ParameterInfo("frozen", ParameterKind.Scalar, 2, 1, 1, false),
+            })
         {
-            new ParameterInfo("w", ParameterKind.Vector, 0, 2, 1, true),
-            new ParameterInfo("frozen", ParameterKind.Scalar, 2, 1, 1, false),
-        };
+            new double[] { 1.0, -2.0, 5.0 }.CopyTo(Parameters, 0);
+            new double[] { 0.5, -1.0, 3.0 }.CopyTo(Gradients, 0);
+        }
     }
 
     private const double Tolerance = 1e-12;
@@ -28,7 +31,7 @@ public class TrainingTests
     public void Sgd_Plain_WeightDecay()
     {
         var toy = new Toy();
-        new Sgd<double>(new[] { toy }, learningRate: 0.1, weightDecay: 0.01).Step();
+        new Sgd<double>(toy, learningRate: 0.1, weightDecay: 0.01).Step();
         Assert.Equal(1.0 - 0.1 * (0.5 + 0.01 * 1.0), toy.Parameters[0], Tolerance);
         Assert.Equal(-2.0 - 0.1 * (-1.0 + 0.01 * -2.0), toy.Parameters[1], Tolerance);
         Assert.Equal(5.0, toy.Parameters[2]);
@@ -38,13 +41,13 @@ public class TrainingTests
     public void Sgd_Momentum_And_Nesterov_TwoSteps()
     {
         var heavy = new Toy();
-        var sgd = new Sgd<double>(new[] { heavy }, learningRate: 0.1, momentum: 0.9);
+        var sgd = new Sgd<double>(heavy, learningRate: 0.1, momentum: 0.9);
         sgd.Step();                      // buf = g = 0.5; p = 1 - 0.05
         sgd.Step();                      // buf = 0.9*0.5 + 0.5 = 0.95; p = 0.95 - 0.095
         Assert.Equal(1.0 - 0.05 - 0.095, heavy.Parameters[0], Tolerance);
 
         var nesterov = new Toy();
-        var nag = new Sgd<double>(new[] { nesterov }, learningRate: 0.1, momentum: 0.9, nesterov: true);
+        var nag = new Sgd<double>(nesterov, learningRate: 0.1, momentum: 0.9, nesterov: true);
         nag.Step();                      // buf = 0.5; step g + 0.9*buf = 0.95
         nag.Step();                      // buf = 0.95; step 0.5 + 0.855 = 1.355
         Assert.Equal(1.0 - 0.095 - 0.1355, nesterov.Parameters[0], Tolerance);
@@ -54,7 +57,7 @@ public class TrainingTests
     public void Adam_TwoSteps_MatchTheFormula()
     {
         var toy = new Toy();
-        var adam = new Adam<double>(new[] { toy }, learningRate: 0.01);
+        var adam = new Adam<double>(toy, learningRate: 0.01);
         double p = 1.0, g = 0.5, m = 0, v = 0;
         for (int t = 1; t <= 2; t++)
         {
@@ -71,7 +74,7 @@ public class TrainingTests
     public void AdamW_DecaysTheWeightsDirectly()
     {
         var toy = new Toy();
-        Adam<double>.AdamW(new[] { toy }, learningRate: 0.01, weightDecay: 0.1).Step();
+        Adam<double>.AdamW(toy, learningRate: 0.01, weightDecay: 0.1).Step();
         // First step: m̂ = g, v̂ = g², so the Adam part is lr * g / (|g| + eps).
         double expected = 1.0 * (1 - 0.01 * 0.1) - 0.01 * 0.5 / (0.5 + 1e-8);
         Assert.Equal(expected, toy.Parameters[0], Tolerance);
@@ -81,12 +84,12 @@ public class TrainingTests
     public void RmsProp_Plain_And_CentredWithMomentum()
     {
         var plain = new Toy();
-        new RmsProp<double>(new[] { plain }, learningRate: 0.01).Step();
+        new RmsProp<double>(plain, learningRate: 0.01).Step();
         double v = 0.01 * 0.25;
         Assert.Equal(1.0 - 0.01 * 0.5 / (Math.Sqrt(v) + 1e-8), plain.Parameters[0], Tolerance);
 
         var centred = new Toy();
-        var rms = new RmsProp<double>(new[] { centred }, learningRate: 0.01, momentum: 0.5, centered: true);
+        var rms = new RmsProp<double>(centred, learningRate: 0.01, momentum: 0.5, centered: true);
         rms.Step();
         rms.Step();
         double p = 1.0, sq = 0, mean = 0, buf = 0, g = 0.5;
@@ -104,14 +107,14 @@ public class TrainingTests
     public void ClipByGlobalNorm_ReturnsTheNormBefore_AndScalesAsPyTorch()
     {
         var toy = new Toy();
-        double norm = GradientClipping.ByGlobalNorm(new[] { toy }, maxNorm: 0.5);
+        double norm = GradientClipping.ByGlobalNorm(toy, maxNorm: 0.5);
         Assert.Equal(Math.Sqrt(0.25 + 1.0), norm, Tolerance);   // the frozen gradient does not count
         double scale = 0.5 / (norm + 1e-6);
         Assert.Equal(0.5 * scale, toy.Gradients[0], Tolerance);
         Assert.Equal(3.0, toy.Gradients[2]);
 
         var small = new Toy();
-        GradientClipping.ByGlobalNorm(new[] { small }, maxNorm: 10);
+        GradientClipping.ByGlobalNorm(small, maxNorm: 10);
         Assert.Equal(0.5, small.Gradients[0]);
     }
 
@@ -120,16 +123,16 @@ public class TrainingTests
     {
         var toy = new Toy();
         toy.Gradients[1] = double.NaN;
-        Assert.Throws<ArithmeticException>(() => GradientClipping.ByGlobalNorm(new[] { toy }, 1.0, errorIfNonFinite: true));
+        Assert.Throws<ArithmeticException>(() => GradientClipping.ByGlobalNorm(toy, 1.0, errorIfNonFinite: true));
         Assert.Equal(0.5, toy.Gradients[0]);
-        Assert.True(double.IsNaN(GradientClipping.ByGlobalNorm(new[] { toy }, 1.0)));
+        Assert.True(double.IsNaN(GradientClipping.ByGlobalNorm(toy, 1.0)));
     }
 
     [Fact]
     public void ClipByValue_Clamps()
     {
         var toy = new Toy();
-        GradientClipping.ByValue(new[] { toy }, 0.6);
+        GradientClipping.ByValue(toy, 0.6);
         Assert.Equal(new[] { 0.5, -0.6, 3.0 }, toy.Gradients);
     }
 
@@ -226,7 +229,7 @@ public class TrainingTests
     {
         var cell = new Lstm<float>(inputSize: 6, hiddenSize: 24, seed: 1);
         var head = new Linear<float>(inputs: 24, outputs: 5, seed: 2);
-        var modules = new IParameterized<float>[] { cell, head };
+        var modules = new ModuleDict<float> { ["cell"] = cell, ["head"] = head };
         var adam = new Adam<float>(modules, learningRate: 1e-3);
         var ws = cell.CreateWorkspace(steps: 10, batch: 4);
         var logits = new float[10 * 4 * 5];

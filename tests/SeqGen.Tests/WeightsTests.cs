@@ -21,8 +21,9 @@ public class WeightsTests
             SafeTensors.Write(path, TorchWeights.Export(stack, TorchModule.Gru), asFloat32: false, new System.Collections.Generic.Dictionary<string, string> { ["format"] = "pt" });
             var copy = new RecurrentStack<double>((l, d, size) => new Gru<double>(size, 4, seed: 99), inputSize: 3, layers: 2, bidirectional: true);
             TorchWeights.Import(copy, TorchModule.Gru, path);
-            for (int m = 0; m < stack.Modules.Count; m++)
-                Assert.Equal(stack.Modules[m].Parameters, copy.Modules[m].Parameters);
+            for (int l = 0; l < 2; l++)
+                for (int d = 0; d < 2; d++)
+                    Assert.Equal(stack.Cell(l, d).Parameters, copy.Cell(l, d).Parameters);
             Assert.Equal(new[] { 12, 3 }, SafeTensors.Read(path)["weight_ih_l0"].Shape);
         }
         finally
@@ -86,7 +87,7 @@ public class NamedWeightsTests
         string path = Path.Combine(Path.GetTempPath(), $"seqgen-w-{Guid.NewGuid():N}.safetensors");
         try
         {
-            var model = new[] { new System.Collections.Generic.KeyValuePair<string, SeqGen.Model.IParameterized<float>>("encoder", cell), new("head", head) };
+            var model = new SeqGen.Model.ModuleDict<float> { ["encoder"] = cell, ["head"] = head };
             Weights.Save(path, model);
             var names = SafeTensors.Read(path);
             Assert.Equal(new[] { 4, 3 }, names["encoder.W_i"].Shape);
@@ -95,15 +96,15 @@ public class NamedWeightsTests
 
             var copy = new Lstm<float>(inputSize: 3, hiddenSize: 4, seed: 9);
             var copyHead = new SeqGen.Modules.Linear<float>(4, 2, seed: 10);
-            Weights.Load(path, new[] { new System.Collections.Generic.KeyValuePair<string, SeqGen.Model.IParameterized<float>>("encoder", copy), new("head", copyHead) });
+            Weights.Load(path, new SeqGen.Model.ModuleDict<float> { ["encoder"] = copy, ["head"] = copyHead });
             Assert.Equal(cell.Parameters, copy.Parameters);
             Assert.Equal(head.Parameters, copyHead.Parameters);
 
             var wrong = new Lstm<float>(inputSize: 3, hiddenSize: 5);
             float[] before = (float[])wrong.Parameters.Clone();
-            var error = Assert.Throws<InvalidDataException>(() => Weights.Load(path, new[] { new System.Collections.Generic.KeyValuePair<string, SeqGen.Model.IParameterized<float>>("encoder", wrong) }));
-            Assert.Contains("'encoder.W_i' is [4, 3], expected [5, 3]", error.Message);
-            Assert.Contains("unexpected 'head.weight'", error.Message);
+            var error = Assert.Throws<InvalidDataException>(() => Weights.Load(path, new SeqGen.Model.ModuleDict<float> { ["encoder"] = wrong }));
+            Assert.Contains("'encoder.W_i' is [4, 3] in the file, the model's is [5, 3]", error.Message);
+            Assert.Contains("unexpected 'head.weight' [2, 4]", error.Message);
             Assert.Equal(before, wrong.Parameters);
         }
         finally

@@ -10,7 +10,7 @@ internal sealed partial class CellEmitter
     {
         using (_w.Block("public override void Forward(global::SeqGen.Model.SequenceWorkspace<T> workspace, int steps)"))
         {
-            _w.Line("CheckWorkspace(workspace, steps);");
+            _w.Line("BeginForward(workspace, steps);");
             _w.Line("var ws = (Workspace)workspace;");
             _w.Line("int B = ws.Batch;");
             _w.Line("T[] P = Parameters;");
@@ -37,7 +37,7 @@ internal sealed partial class CellEmitter
         _w.Line();
         using (_w.Block("public override void Backward(global::SeqGen.Model.SequenceWorkspace<T> workspace, int steps)"))
         {
-            _w.Line("CheckWorkspace(workspace, steps);");
+            _w.Line("BeginBackward(workspace, steps);");
             _w.Line("var ws = (Workspace)workspace;");
             _w.Line("int B = ws.Batch;");
             _w.Line("T[] P = Parameters;");
@@ -130,7 +130,7 @@ internal sealed partial class CellEmitter
     {
         using (_w.Block("public override void Forward(global::SeqGen.Model.NodeWorkspace<T> workspace, int nodes)"))
         {
-            _w.Line("CheckWorkspace(workspace, nodes);");
+            _w.Line("BeginForward(workspace, nodes);");
             _w.Line("var ws = (Workspace)workspace;");
             _w.Line("int B = nodes;");
             _w.Line("T[] P = Parameters;");
@@ -140,7 +140,7 @@ internal sealed partial class CellEmitter
         _w.Line();
         using (_w.Block("public override void Backward(global::SeqGen.Model.NodeWorkspace<T> workspace, int nodes)"))
         {
-            _w.Line("CheckWorkspace(workspace, nodes);");
+            _w.Line("BeginBackward(workspace, nodes);");
             _w.Line("var ws = (Workspace)workspace;");
             _w.Line("int B = nodes;");
             _w.Line("T[] P = Parameters;");

@@ -174,8 +174,8 @@ internal sealed partial class CellEmitter
             inputNames.Add(CodeText.String(input.Name));
             inputSizes.Add(CodeText.Size(input.Size));
         }
-        EmitIndexed("string", "InputName", "input", inputNames, Recurrent);
-        EmitIndexed("int", "InputSize", "input", inputSizes, true);
+        EmitIndexed("string", "InputName", "input", inputNames);
+        EmitIndexed("int", "InputSize", "input", inputSizes);
         _w.Line($"public override int StateCount => {CodeText.Int(_spec.States.Count)};");
         var stateNames = new List<string>();
         var stateSizes = new List<string>();
@@ -184,8 +184,8 @@ internal sealed partial class CellEmitter
             stateNames.Add(CodeText.String(state.Name));
             stateSizes.Add(CodeText.Size(state.Size));
         }
-        EmitIndexed("string", "StateName", "state", stateNames, Recurrent);
-        EmitIndexed("int", "StateSize", "state", stateSizes, true);
+        EmitIndexed("string", "StateName", "state", stateNames);
+        EmitIndexed("int", "StateSize", "state", stateSizes);
         _w.Line($"public override int OutputState => {CodeText.Int(_plan.StateIndex(_spec.Output))};");
         if (!Recurrent)
             _w.Line($"public override int Arity => {CodeText.Int(_spec.Arity)};");
@@ -193,10 +193,9 @@ internal sealed partial class CellEmitter
     }
 
     // A member that maps an index to one of the values, and names the argument when out of range.
-    private void EmitIndexed(string type, string name, string argument, List<string> values, bool isOverride)
+    private void EmitIndexed(string type, string name, string argument, List<string> values)
     {
-        string modifiers = isOverride ? "public override" : "public";
-        _w.Line($"{modifiers} {type} {name}(int {argument}) => {argument} switch");
+        _w.Line($"public override {type} {name}(int {argument}) => {argument} switch");
         _w.Line("{");
         for (int i = 0; i < values.Count; i++)
             _w.Line($"    {CodeText.Int(i)} => {values[i]},");

@@ -16,7 +16,8 @@ internal static class GeneratedMembers
         "T", "Parameters", "Gradients", "ParameterInfos", "ParameterInfo", "Parameter", "Gradient", "ZeroGradients",
         "Equations", "InputCount", "InputName", "InputSize", "StateCount", "StateName", "StateSize", "OutputState",
         "Arity", "CreateWorkspace", "Forward", "Backward", "CreateStream", "Step", "Workspace", "Stream", "Layout",
-        "ForwardStep", "BackwardStep", "ModelSummary", "CheckWorkspace", "RequirePositive",
+        "ForwardStep", "BackwardStep", "ModelSummary", "BeginForward", "BeginBackward", "RequirePositive",
+        "Children", "IsTraining", "Train", "Eval", "ParameterCount", "NamedParameters", "NamedParameter", "AddChild", "RequireName",
         "GetType", "ToString", "Equals", "GetHashCode", "MemberwiseClone", "Finalize", "ReferenceEquals",
     };
 

@@ -10,21 +10,28 @@ using SeqGen.Training;
 namespace SeqGen.IO;
 
 /// <summary>
-/// Saves and restores a training run: every module's parameters, the optimizer's state and step
-/// count, the random source and the training step, in one safetensors file written atomically.
-/// Loading checks the whole file against the run before changing anything, so a mismatch never
-/// leaves a half-loaded model; a resumed run continues exactly as an uninterrupted one.
+/// Saves and restores a training run in one safetensors file written atomically: every parameter
+/// of the model by its path and shape (<c>model.encoder.layer0.W_z</c>), the optimizer's state per
+/// parameter (<c>optimizer.first_moment.encoder.layer0.W_z</c>) with its kind and step count, the
+/// random source and the training step. Loading checks the whole file against the run first and
+/// lists every wrong name and shape, so a mismatch never leaves a half-loaded model; a resumed
+/// run continues exactly as an uninterrupted one.
 /// </summary>
 public static class Checkpoint
 {
-    public static void Save<T>(string path, IReadOnlyList<IParameterized<T>> modules, Optimizer<T>? optimizer = null,
-        SeededRandom? random = null, long step = 0)
+    private const string ModelPrefix = "model.", OptimizerPrefix = "optimizer.";
+
+    /// <summary>Writes the run to <paramref name="path"/>.</summary>
+    /// <param name="path">The file to write (replaced atomically).</param>
+    /// <param name="model">The module tree whose parameters are saved.</param>
+    /// <param name="optimizer">The optimizer whose state is saved, or null.</param>
+    /// <param name="random">A random source whose state is saved, or null.</param>
+    /// <param name="step">The training step, returned by <see cref="Load{T}"/>.</param>
+    public static void Save<T>(string path, Module<T> model, Optimizer<T>? optimizer = null, SeededRandom? random = null, long step = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ArgumentNullException.ThrowIfNull(modules);
-        var tensors = new List<SafeTensor>();
-        for (int m = 0; m < modules.Count; m++)
-            tensors.Add(Tensor($"module{m}", modules[m].Parameters));
+        ArgumentNullException.ThrowIfNull(model);
+        var slots = Slots(model, optimizer);
         var metadata = new Dictionary<string, string>
         {
             ["step"] = step.ToString(CultureInfo.InvariantCulture),
@@ -32,42 +39,39 @@ public static class Checkpoint
         };
         if (optimizer is not null)
         {
-            metadata["optimizer"] = optimizer.GetType().Name;
+            metadata["optimizer"] = optimizer.Kind;
             metadata["optimizer.steps"] = optimizer.StepCount.ToString(CultureInfo.InvariantCulture);
-            foreach (var buffer in optimizer.StateBuffers)
-            {
-                for (int m = 0; m < buffer.Value.Length; m++)
-                    tensors.Add(Tensor($"optimizer.{buffer.Key}.{m}", buffer.Value[m]));
-            }
         }
         if (random is not null)
             metadata["random.state"] = random.State.ToString(CultureInfo.InvariantCulture);
         // In the run's own precision, so restoring is exact.
-        SafeTensors.Write(path, tensors, asFloat32: typeof(T) == typeof(float), metadata);
+        SafeTensors.Write(path, TensorSlots.ToTensors(slots), asFloat32: typeof(T) == typeof(float), metadata);
     }
 
-    /// <summary>Restores a run saved by <see cref="Save{T}"/>; returns the saved training step.</summary>
-    public static long Load<T>(string path, IReadOnlyList<IParameterized<T>> modules, Optimizer<T>? optimizer = null, SeededRandom? random = null)
+    /// <summary>
+    /// Restores a run saved by <see cref="Save{T}"/> and returns its training step. Throws an
+    /// <see cref="InvalidDataException"/> listing every problem (missing, unexpected or misshapen
+    /// tensors, another optimizer, another precision) and changes nothing when there is one.
+    /// </summary>
+    public static long Load<T>(string path, Module<T> model, Optimizer<T>? optimizer = null, SeededRandom? random = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ArgumentNullException.ThrowIfNull(modules);
+        ArgumentNullException.ThrowIfNull(model);
         var tensors = SafeTensors.Read(File.ReadAllBytes(path), path, out IReadOnlyDictionary<string, string> metadata);
         var problems = new List<string>();
-        var assignments = new List<(double[] From, T[] To)>();
-        for (int m = 0; m < modules.Count; m++)
-            Plan(tensors, $"module{m}", modules[m].Parameters, problems, assignments);
+        string precision = typeof(T) == typeof(float) ? "F32" : "F64";
+        if (metadata.TryGetValue("precision", out string? saved) && saved != precision)
+            problems.Add($"the checkpoint is {saved}, the run is {precision}");
+        var slots = Slots(model, optimizer);
+        // Without an optimizer to restore, the file's optimizer state is simply not read.
+        TensorSlots.Check(tensors, slots, problems, optimizer is null ? name => name.StartsWith(OptimizerPrefix, StringComparison.Ordinal) : null);
         long optimizerSteps = 0;
         if (optimizer is not null)
         {
-            if (!metadata.TryGetValue("optimizer", out string? type) || type != optimizer.GetType().Name)
-                problems.Add($"the checkpoint holds {(type is null ? "no optimizer" : "a " + type)}, not a {optimizer.GetType().Name}");
+            if (!metadata.TryGetValue("optimizer", out string? kind) || kind != optimizer.Kind)
+                problems.Add($"the checkpoint holds {(kind is null ? "no optimizer" : "a '" + kind + "' optimizer")}, the run a '{optimizer.Kind}' one");
             else if (!long.TryParse(metadata.GetValueOrDefault("optimizer.steps"), NumberStyles.None, CultureInfo.InvariantCulture, out optimizerSteps))
                 problems.Add("the optimizer's step count is missing");
-            foreach (var buffer in optimizer.StateBuffers)
-            {
-                for (int m = 0; m < buffer.Value.Length; m++)
-                    Plan(tensors, $"optimizer.{buffer.Key}.{m}", buffer.Value[m], problems, assignments);
-            }
         }
         ulong randomState = 0;
         if (random is not null && !ulong.TryParse(metadata.GetValueOrDefault("random.state"), NumberStyles.None, CultureInfo.InvariantCulture, out randomState))
@@ -77,11 +81,7 @@ public static class Checkpoint
         if (problems.Count > 0)
             throw new InvalidDataException($"{path} does not fit this run: {string.Join("; ", problems)}.");
 
-        foreach (var (from, to) in assignments)
-        {
-            for (int i = 0; i < to.Length; i++)
-                to[i] = T.CreateChecked(from[i]);
-        }
+        TensorSlots.Assign(tensors, slots);
         if (optimizer is not null)
             optimizer.StepCount = optimizerSteps;
         if (random is not null)
@@ -89,22 +89,22 @@ public static class Checkpoint
         return step;
     }
 
-    private static SafeTensor Tensor<T>(string name, T[] values) where T : unmanaged, IFloatingPointIeee754<T>
+    private static List<TensorSlot<T>> Slots<T>(Module<T> model, Optimizer<T>? optimizer) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var wide = new double[values.Length];
-        for (int i = 0; i < wide.Length; i++)
-            wide[i] = double.CreateChecked(values[i]);
-        return new SafeTensor(name, "", new[] { values.Length }, wide);
-    }
-
-    private static void Plan<T>(IReadOnlyDictionary<string, SafeTensor> tensors, string name, T[] target, List<string> problems, List<(double[], T[])> assignments)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (!tensors.TryGetValue(name, out SafeTensor? tensor))
-            problems.Add($"'{name}' is missing");
-        else if (tensor.Values.Length != target.Length)
-            problems.Add($"'{name}' has {tensor.Values.Length} values, the run has {target.Length}");
-        else
-            assignments.Add((tensor.Values, target));
+        var slots = new List<TensorSlot<T>>();
+        TensorSlots.AddParameters(slots, model, ModelPrefix);
+        if (optimizer is null)
+            return slots;
+        ReadOnlySpan<NamedParameter<T>> parameters = optimizer.ParameterList;
+        foreach (var (buffer, perOwner) in optimizer.StateBuffers)
+        {
+            for (int p = 0; p < parameters.Length; p++)
+            {
+                NamedParameter<T> parameter = parameters[p];
+                if (parameter.Trainable)
+                    slots.Add(new TensorSlot<T>($"{OptimizerPrefix}{buffer}.{parameter.Name}", parameter.Shape, perOwner[optimizer.OwnerIndex(p)], parameter.Info.Offset, parameter.Info.Length));
+            }
+        }
+        return slots;
     }
 }

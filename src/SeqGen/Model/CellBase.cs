@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Numerics;
 
 namespace SeqGen.Model;
@@ -8,34 +7,21 @@ namespace SeqGen.Model;
 /// What every generated cell has: one contiguous parameter buffer, a gradient buffer of the same
 /// layout, and the metadata (name, shape, offset) that serialization and optimizers use.
 /// </summary>
-public abstract class CellBase<T> : IParameterized<T> where T : unmanaged, IFloatingPointIeee754<T>
+public abstract class CellBase<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly ParameterInfo[] _parameterInfos;
-
+    /// <summary>A cell owning the parameters <paramref name="parameterInfos"/> describes.</summary>
     protected CellBase(ParameterInfo[] parameterInfos)
+        : base(parameterInfos)
     {
-        _parameterInfos = parameterInfos;
-        int parameterCount = 0;
-        foreach (ParameterInfo info in parameterInfos)
-            parameterCount = Math.Max(parameterCount, info.Offset + info.Length);
-        Parameters = new T[parameterCount];
-        Gradients = new T[parameterCount];
     }
-
-    /// <summary>All parameters, contiguous; see <see cref="ParameterInfos"/> for the layout.</summary>
-    public T[] Parameters { get; }
-
-    /// <summary>Gradients w.r.t. <see cref="Parameters"/>, same layout; backward passes add to them.</summary>
-    public T[] Gradients { get; }
-
-    public IReadOnlyList<ParameterInfo> ParameterInfos => _parameterInfos;
 
     /// <summary>The equations the cell was generated from, one per line.</summary>
     public abstract string Equations { get; }
 
+    /// <summary>Name, shape and offset of the parameter named <paramref name="name"/> in the equations.</summary>
     public ParameterInfo ParameterInfo(string name)
     {
-        foreach (ParameterInfo info in _parameterInfos)
+        foreach (ParameterInfo info in ParameterInfos)
         {
             if (info.Name == name)
                 return info;
@@ -57,16 +43,15 @@ public abstract class CellBase<T> : IParameterized<T> where T : unmanaged, IFloa
         return Gradients.AsSpan(info.Offset, info.Length);
     }
 
-    public void ZeroGradients() => Array.Clear(Gradients);
-
     private string ParameterNames()
     {
-        var names = new string[_parameterInfos.Length];
+        var names = new string[ParameterInfos.Count];
         for (int i = 0; i < names.Length; i++)
-            names[i] = _parameterInfos[i].Name;
+            names[i] = ParameterInfos[i].Name;
         return string.Join(", ", names);
     }
 
+    /// <summary>Throws when a size argument of a generated constructor is below 1.</summary>
     protected static void RequirePositive(int value, string name)
     {
         if (value < 1)

@@ -18,16 +18,28 @@ public abstract class RecursiveCellBase<T> : CellBase<T> where T : unmanaged, IF
     /// <summary>Children per node.</summary>
     public abstract int Arity { get; }
 
+    /// <summary>Number of per-node inputs (0 when nodes read only their children).</summary>
     public abstract int InputCount { get; }
 
+    /// <summary>The name of input <paramref name="input"/> in the equations.</summary>
+    public abstract string InputName(int input);
+
+    /// <summary>Features of input <paramref name="input"/>.</summary>
     public abstract int InputSize(int input);
 
+    /// <summary>Number of states (h, or h and c for a Tree-LSTM).</summary>
     public abstract int StateCount { get; }
 
+    /// <summary>The name of state <paramref name="state"/> in the equations.</summary>
+    public abstract string StateName(int state);
+
+    /// <summary>Features of state <paramref name="state"/>.</summary>
     public abstract int StateSize(int state);
 
+    /// <summary>Index of the state exposed as the output.</summary>
     public abstract int OutputState { get; }
 
+    /// <summary>Allocates the buffers of a batch of up to <paramref name="nodes"/> nodes.</summary>
     public abstract NodeWorkspace<T> CreateWorkspace(int nodes);
 
     /// <summary>Computes <paramref name="nodes"/> parents from the workspace's child states and inputs.</summary>
@@ -36,7 +48,24 @@ public abstract class RecursiveCellBase<T> : CellBase<T> where T : unmanaged, IF
     /// <summary>From new-state gradients to child-state and input gradients (overwritten) and parameter gradients (added).</summary>
     public abstract void Backward(NodeWorkspace<T> workspace, int nodes);
 
-    protected void CheckWorkspace(NodeWorkspace<T> workspace, int nodes)
+    /// <summary>Checks a forward call's arguments and records how many nodes it runs, for <see cref="BeginBackward"/>.</summary>
+    protected void BeginForward(NodeWorkspace<T> workspace, int nodes)
+    {
+        CheckWorkspace(workspace, nodes);
+        workspace.ForwardCount = nodes;
+    }
+
+    /// <summary>Checks that a backward call follows a forward over the same workspace and nodes.</summary>
+    protected void BeginBackward(NodeWorkspace<T> workspace, int nodes)
+    {
+        CheckWorkspace(workspace, nodes);
+        if (workspace.ForwardCount == 0)
+            throw new InvalidOperationException("Backward needs the tape of a Forward over the same workspace; call Forward first.");
+        if (workspace.ForwardCount != nodes)
+            throw new ArgumentException($"Backward over {nodes} node(s), but the last Forward ran {workspace.ForwardCount}; pass the same nodes.", nameof(nodes));
+    }
+
+    private void CheckWorkspace(NodeWorkspace<T> workspace, int nodes)
     {
         ArgumentNullException.ThrowIfNull(workspace);
         if (!ReferenceEquals(workspace.Owner, this))
@@ -57,9 +86,14 @@ public abstract class NodeWorkspace<T> where T : unmanaged, IFloatingPointIeee75
         Capacity = capacity;
     }
 
+    /// <summary>The cell that made this workspace.</summary>
     public object Owner { get; }
 
+    /// <summary>Most nodes a batch may hold.</summary>
     public int Capacity { get; }
+
+    /// <summary>Nodes the last forward pass computed (0 before the first); backward must take as many.</summary>
+    internal int ForwardCount { get; set; }
 
     public abstract Span<T> Input(int input);
 

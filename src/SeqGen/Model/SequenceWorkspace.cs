@@ -39,6 +39,9 @@ public abstract class SequenceWorkspace<T> where T : unmanaged, IFloatingPointIe
     /// <summary>The cell that made this workspace.</summary>
     public object Owner { get; }
 
+    /// <summary>Steps the last forward pass ran (0 before the first); backward must run as many.</summary>
+    internal int ForwardCount { get; set; }
+
     /// <summary>Most steps a pass may take.</summary>
     public int Capacity { get; }
 
@@ -119,8 +122,17 @@ public abstract class SequenceWorkspace<T> where T : unmanaged, IFloatingPointIe
             _finalStates[s].CopyTo(_initialStates[s], 0);
     }
 
+    /// <summary>Zeroes every initial state, so the next pass starts afresh.</summary>
+    public void ResetStates()
+    {
+        foreach (T[] state in _initialStates)
+            Array.Clear(state);
+    }
+
+    /// <summary>Features of input <paramref name="input"/>.</summary>
     public int InputSize(int input) => _inputSizes[input];
 
+    /// <summary>Features of state <paramref name="state"/>.</summary>
     public int StateSize(int state) => _stateSizes[state];
 
     protected T[] InputArray(int input) => _inputs[input];

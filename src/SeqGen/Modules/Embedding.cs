@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Numerics;
 using SeqGen.Model;
 using SeqGen.Numerics;
@@ -7,33 +6,34 @@ using SeqGen.Numerics;
 namespace SeqGen.Modules;
 
 /// <summary>A lookup table of vectors, as PyTorch's nn.Embedding (initialised N(0, 1)).</summary>
-public sealed class Embedding<T> : IParameterized<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Embedding<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly ParameterInfo[] _infos;
-
+    /// <summary>A table of <paramref name="count"/> vectors of <paramref name="dimension"/> features (parameter <c>weight</c>).</summary>
+    /// <param name="count">Number of ids (the vocabulary size); ids run from 0 to count − 1.</param>
+    /// <param name="dimension">Features of each vector.</param>
+    /// <param name="seed">Seed of the initial vectors.</param>
     public Embedding(int count, int dimension, int seed = 0)
+        : base(Layout(count, dimension))
+    {
+        Count = count;
+        Dimension = dimension;
+        Initializers.Normal<T>(Parameters, 0, 1, new SeededRandom(seed));
+    }
+
+    private static ParameterInfo[] Layout(int count, int dimension)
     {
         if (count < 1)
             throw new ArgumentOutOfRangeException(nameof(count), count, "count must be at least 1.");
         if (dimension < 1)
             throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "dimension must be at least 1.");
-        Count = count;
-        Dimension = dimension;
-        _infos = new[] { new ParameterInfo("weight", ParameterKind.Matrix, 0, count, dimension, true) };
-        Parameters = new T[count * dimension];
-        Gradients = new T[count * dimension];
-        Initializers.Normal<T>(Parameters, 0, 1, new SeededRandom(seed));
+        return new[] { new ParameterInfo("weight", ParameterKind.Matrix, 0, count, dimension, true) };
     }
 
+    /// <summary>Number of ids.</summary>
     public int Count { get; }
 
+    /// <summary>Features of each vector.</summary>
     public int Dimension { get; }
-
-    public T[] Parameters { get; }
-
-    public T[] Gradients { get; }
-
-    public IReadOnlyList<ParameterInfo> ParameterInfos => _infos;
 
     /// <summary>Row r of y is the vector of ids[r].</summary>
     public void Forward(ReadOnlySpan<int> ids, Span<T> y)

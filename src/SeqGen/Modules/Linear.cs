@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Numerics;
 using SeqGen.Model;
 using SeqGen.Numerics;
@@ -10,50 +9,53 @@ namespace SeqGen.Modules;
 /// A dense layer y = x·Wᵀ + b over rows, as PyTorch's nn.Linear (W is [outputs × inputs]),
 /// initialised with PyTorch's default U(±1/sqrt(inputs)).
 /// </summary>
-public sealed class Linear<T> : IParameterized<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Linear<T> : RowLayer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly ParameterInfo[] _infos;
-
+    /// <summary>A dense layer from <paramref name="inputs"/> to <paramref name="outputs"/> features per row.</summary>
+    /// <param name="inputs">Features of each input row.</param>
+    /// <param name="outputs">Features of each output row.</param>
+    /// <param name="seed">Seed of the initial weights (the same seed gives the same layer).</param>
+    /// <param name="bias">Whether the layer adds a learned bias (parameter <c>bias</c>, [outputs]).</param>
     public Linear(int inputs, int outputs, int seed = 0, bool bias = true)
+        : base(Layout(inputs, outputs, bias))
+    {
+        Inputs = inputs;
+        Outputs = outputs;
+        HasBias = bias;
+        double bound = 1 / Math.Sqrt(inputs);
+        Initializers.Uniform<T>(Parameters, -bound, bound, new SeededRandom(seed));
+    }
+
+    private static ParameterInfo[] Layout(int inputs, int outputs, bool bias)
     {
         if (inputs < 1)
             throw new ArgumentOutOfRangeException(nameof(inputs), inputs, "inputs must be at least 1.");
         if (outputs < 1)
             throw new ArgumentOutOfRangeException(nameof(outputs), outputs, "outputs must be at least 1.");
-        Inputs = inputs;
-        Outputs = outputs;
-        HasBias = bias;
-        _infos = bias
-            ? new[] { new ParameterInfo("weight", ParameterKind.Matrix, 0, outputs, inputs, true), new ParameterInfo("bias", ParameterKind.Vector, outputs * inputs, outputs, 1, true) }
-            : new[] { new ParameterInfo("weight", ParameterKind.Matrix, 0, outputs, inputs, true) };
-        int count = outputs * inputs + (bias ? outputs : 0);
-        Parameters = new T[count];
-        Gradients = new T[count];
-        double bound = 1 / Math.Sqrt(inputs);
-        Initializers.Uniform<T>(Parameters, -bound, bound, new SeededRandom(seed));
+        var weight = new ParameterInfo("weight", ParameterKind.Matrix, 0, outputs, inputs, true);
+        return bias ? new[] { weight, new ParameterInfo("bias", ParameterKind.Vector, outputs * inputs, outputs, 1, true) } : new[] { weight };
     }
 
-    public int Inputs { get; }
+    /// <inheritdoc/>
+    public override int Inputs { get; }
 
-    public int Outputs { get; }
+    /// <inheritdoc/>
+    public override int Outputs { get; }
 
+    /// <summary>Whether the layer has a bias.</summary>
     public bool HasBias { get; }
 
-    public T[] Parameters { get; }
-
-    public T[] Gradients { get; }
-
-    public IReadOnlyList<ParameterInfo> ParameterInfos => _infos;
-
+    /// <summary>The weight, [outputs x inputs] row-major as PyTorch's.</summary>
     public Span<T> Weight => Parameters.AsSpan(0, Outputs * Inputs);
 
+    /// <summary>The bias, [outputs] (empty without one).</summary>
     public Span<T> Bias => HasBias ? Parameters.AsSpan(Outputs * Inputs, Outputs) : Span<T>.Empty;
 
     /// <summary>y [rows × outputs] = x [rows × inputs] · Wᵀ + b.</summary>
-    public void Forward(ReadOnlySpan<T> x, Span<T> y, int rows)
+    public override void Forward(ReadOnlySpan<T> x, Span<T> y, int rows)
     {
-        Check(x.Length, rows * Inputs, nameof(x), rows, Inputs);
-        Check(y.Length, rows * Outputs, nameof(y), rows, Outputs);
+        RequireShape(x.Length, rows, Inputs, nameof(x));
+        RequireShape(y.Length, rows, Outputs, nameof(y));
         Gemm.Compute<T>(false, true, rows, Outputs, Inputs, x, Inputs, Weight, Inputs, y, Outputs, false);
         if (HasBias)
         {
@@ -63,11 +65,14 @@ public sealed class Linear<T> : IParameterized<T> where T : unmanaged, IFloating
         }
     }
 
+    /// <inheritdoc/>
+    public override void Backward(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, int rows) => Backward(x, dy, dx, rows);
+
     /// <summary>From dy: adds to the weight and bias gradients and, when <paramref name="dx"/> is not empty, writes dx.</summary>
     public void Backward(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx, int rows)
     {
-        Check(x.Length, rows * Inputs, nameof(x), rows, Inputs);
-        Check(dy.Length, rows * Outputs, nameof(dy), rows, Outputs);
+        RequireShape(x.Length, rows, Inputs, nameof(x));
+        RequireShape(dy.Length, rows, Outputs, nameof(dy));
         Gemm.Compute<T>(true, false, Outputs, Inputs, rows, dy, Outputs, x, Inputs, Gradients.AsSpan(0, Outputs * Inputs), Inputs, true);
         if (HasBias)
         {
@@ -77,14 +82,8 @@ public sealed class Linear<T> : IParameterized<T> where T : unmanaged, IFloating
         }
         if (!dx.IsEmpty)
         {
-            Check(dx.Length, rows * Inputs, nameof(dx), rows, Inputs);
+            RequireShape(dx.Length, rows, Inputs, nameof(dx));
             Gemm.Compute<T>(false, false, rows, Inputs, Outputs, dy, Outputs, Weight, Inputs, dx, Inputs, false);
         }
-    }
-
-    private static void Check(int actual, int expected, string name, int rows, int columns)
-    {
-        if (actual != expected)
-            throw new ArgumentException($"{name} has {actual} elements; expected [{rows} x {columns}] = {expected}.", name);
     }
 }

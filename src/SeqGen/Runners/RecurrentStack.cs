@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Numerics;
 using SeqGen.Model;
 using SeqGen.Numerics;
@@ -10,18 +9,26 @@ namespace SeqGen.Runners;
 /// Layers of recurrent cells, optionally bidirectional, with dropout between layers in training,
 /// laid out as PyTorch's nn.RNN/GRU/LSTM: each layer's output is [T, B, directions·H] with the
 /// forward direction first, and the next layer reads it. Works with any generated cell whose one
-/// input is the layer below.
+/// input is the layer below. As a module its cells are named <c>layer0</c>, <c>layer1</c>, ... (one
+/// direction) or <c>layer0.forward</c> and <c>layer0.reverse</c> (two).
 /// </summary>
-public sealed class RecurrentStack<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class RecurrentStack<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly RecurrentCellBase<T>[] _cells;
 
-    /// <param name="create">Makes the cell of a layer and direction, given its input size.</param>
+    /// <summary>Builds the stack, asking <paramref name="create"/> for the cell of every layer and direction.</summary>
+    /// <param name="create">
+    /// Makes the cell of a layer and direction: <c>(layer, direction, inputSize) =&gt; cell</c>, with
+    /// direction 0 forward and 1 reverse and inputSize the features the cell reads (the stack's
+    /// input for layer 0, directions·H above), e.g.
+    /// <c>(layer, direction, inputSize) =&gt; new Lstm(inputSize, 128, seed: 10 * layer + direction)</c>.
+    /// </param>
     /// <param name="inputSize">Features of the stack's input.</param>
     /// <param name="layers">Number of layers.</param>
     /// <param name="bidirectional">Run a second cell per layer over the reversed sequence.</param>
-    /// <param name="dropout">Dropout probability on the output of every layer but the last (training only).</param>
-    public RecurrentStack(Func<int, int, int, RecurrentCellBase<T>> create, int inputSize, int layers, bool bidirectional = false, double dropout = 0)
+    /// <param name="dropout">Dropout probability on the output of every layer but the last (training mode only).</param>
+    /// <param name="seed">Seed of the dropout masks.</param>
+    public RecurrentStack(Func<int, int, int, RecurrentCellBase<T>> create, int inputSize, int layers, bool bidirectional = false, double dropout = 0, int seed = 0)
     {
         ArgumentNullException.ThrowIfNull(create);
         if (inputSize < 1)
@@ -48,29 +55,40 @@ public sealed class RecurrentStack<T> where T : unmanaged, IFloatingPointIeee754
                     throw new ArgumentException($"Every cell must output the same size; layer {l}, direction {d} outputs {cell.StateSize(cell.OutputState)}, not {HiddenSize}.", nameof(create));
                 _cells[l * Directions + d] = cell;
             }
+            if (Directions == 1)
+                AddChild($"layer{l}", Cell(l, 0));
+            else
+                AddChild($"layer{l}", new ModuleDict<T> { ["forward"] = Cell(l, 0), ["reverse"] = Cell(l, 1) });
             layerInput = Directions * HiddenSize;
         }
+        DropoutRandom = new SeededRandom(seed);
     }
 
+    /// <summary>Number of layers.</summary>
     public int Layers { get; }
 
+    /// <summary>1, or 2 for a bidirectional stack.</summary>
     public int Directions { get; }
 
+    /// <summary>Features of the stack's input.</summary>
     public int InputSize { get; }
 
     /// <summary>Output size of every cell; the stack's output has <see cref="Directions"/> times as many features.</summary>
     public int HiddenSize => _cells[0].StateSize(_cells[0].OutputState);
 
+    /// <summary>Features of the stack's output: directions·H.</summary>
     public int OutputSize => Directions * HiddenSize;
 
+    /// <summary>Dropout probability between layers, in training mode.</summary>
     public double Dropout { get; }
+
+    /// <summary>The source of the dropout masks; save and restore its <see cref="SeededRandom.State"/> to replay them (checkpoints, gradient checks).</summary>
+    public SeededRandom DropoutRandom { get; }
 
     /// <summary>The cell of a layer and direction (0 forward, 1 reverse).</summary>
     public RecurrentCellBase<T> Cell(int layer, int direction) => _cells[layer * Directions + direction];
 
-    /// <summary>Every cell, for optimizers and clipping.</summary>
-    public IReadOnlyList<IParameterized<T>> Modules => _cells;
-
+    /// <summary>Allocates every buffer of a pass over up to <paramref name="steps"/> steps of <paramref name="batch"/> sequences.</summary>
     public StackWorkspace<T> CreateWorkspace(int steps, int batch) => new(this, _cells, steps, batch);
 
     /// <summary>
@@ -102,14 +120,14 @@ public sealed class RecurrentStack<T> where T : unmanaged, IFloatingPointIeee754
     }
 
     /// <summary>
-    /// Runs every layer over the workspace's input; in <paramref name="training"/> mode applies
-    /// dropout between layers with masks drawn from <paramref name="random"/>.
+    /// Runs every layer over the workspace's input ([steps, B, inputSize]); in training mode
+    /// applies dropout between layers with masks drawn from the stack's seeded source.
     /// </summary>
-    public void Forward(StackWorkspace<T> workspace, int steps, bool training = false, SeededRandom? random = null)
+    public void Forward(StackWorkspace<T> workspace, int steps)
     {
         Check(workspace, steps);
-        if (training && Dropout > 0 && random is null)
-            throw new ArgumentNullException(nameof(random), "Dropout in training needs a SeededRandom so runs reproduce.");
+        workspace.ForwardCount = steps;
+        SeededRandom? random = IsTraining && Dropout > 0 ? DropoutRandom : null;
         int batch = workspace.Batch;
         for (int l = 0; l < Layers; l++)
         {
@@ -123,7 +141,7 @@ public sealed class RecurrentStack<T> where T : unmanaged, IFloatingPointIeee754
                 cell.Forward(cellWorkspace, steps);
                 Reorder(cellWorkspace.Output(steps), workspace.RawLayerOutput(l, steps), steps, batch, HiddenSize, d * HiddenSize, OutputSize, d == 1, workspace.Lengths, toCell: false);
             }
-            workspace.ApplyDropout(l, steps, training && Dropout > 0 && l < Layers - 1 ? random : null, Dropout);
+            workspace.ApplyDropout(l, steps, l < Layers - 1 ? random : null, Dropout);
         }
     }
 
@@ -134,6 +152,10 @@ public sealed class RecurrentStack<T> where T : unmanaged, IFloatingPointIeee754
     public void Backward(StackWorkspace<T> workspace, int steps)
     {
         Check(workspace, steps);
+        if (workspace.ForwardCount == 0)
+            throw new InvalidOperationException("Backward needs the tape of a Forward over the same workspace; call Forward first.");
+        if (workspace.ForwardCount != steps)
+            throw new ArgumentException($"Backward over {steps} step(s), but the last Forward ran {workspace.ForwardCount}; pass the same steps.", nameof(steps));
         int batch = workspace.Batch;
         for (int l = Layers - 1; l >= 0; l--)
         {

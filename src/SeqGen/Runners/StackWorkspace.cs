@@ -52,6 +52,9 @@ public sealed class StackWorkspace<T> where T : unmanaged, IFloatingPointIeee754
 
     internal object Owner => _stack;
 
+    /// <summary>Steps the last forward pass ran (0 before the first); backward must run as many.</summary>
+    internal int ForwardCount { get; set; }
+
     public int Capacity { get; }
 
     public int Batch { get; }
@@ -89,6 +92,14 @@ public sealed class StackWorkspace<T> where T : unmanaged, IFloatingPointIeee754
             cell.CarryStates();
     }
 
+    /// <summary>Zeroes every initial state, so the next pass starts afresh (a new stream, a new epoch).</summary>
+    public void ResetStates()
+    {
+        foreach (SequenceWorkspace<T> cell in _cells)
+            cell.ResetStates();
+    }
+
+    /// <summary>Per-sequence lengths, or empty when every sequence runs all steps.</summary>
     public ReadOnlySpan<int> Lengths => _hasLengths ? _lengths : ReadOnlySpan<int>.Empty;
 
     /// <summary>Per-sequence lengths (or empty for none); a reversed direction runs backwards over each sequence's own length.</summary>

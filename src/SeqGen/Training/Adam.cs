@@ -15,9 +15,17 @@ public sealed class Adam<T> : Optimizer<T> where T : unmanaged, IFloatingPointIe
     private readonly double _beta1, _beta2, _epsilon, _weightDecay;
     private readonly bool _decoupled;
 
-    public Adam(IReadOnlyList<IParameterized<T>> modules, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
+    /// <summary>Adam over every trainable parameter of <paramref name="model"/>.</summary>
+    /// <param name="model">The module tree to train.</param>
+    /// <param name="learningRate">Step size.</param>
+    /// <param name="beta1">Decay of the first-moment average.</param>
+    /// <param name="beta2">Decay of the second-moment average.</param>
+    /// <param name="epsilon">Added to the denominator.</param>
+    /// <param name="weightDecay">L2 penalty (added to the gradient, or with <paramref name="decoupledWeightDecay"/> applied to the weights).</param>
+    /// <param name="decoupledWeightDecay">AdamW's decoupled weight decay.</param>
+    public Adam(Module<T> model, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
         double epsilon = 1e-8, double weightDecay = 0, bool decoupledWeightDecay = false)
-        : base(modules, learningRate)
+        : base(model, learningRate)
     {
         RequireRange(beta1, 0, 1 - 1e-12, nameof(beta1));
         RequireRange(beta2, 0, 1 - 1e-12, nameof(beta2));
@@ -29,9 +37,11 @@ public sealed class Adam<T> : Optimizer<T> where T : unmanaged, IFloatingPointIe
     }
 
     /// <summary>AdamW: Adam with weight decay applied to the parameters directly (default decay 0.01, as PyTorch).</summary>
-    public static Adam<T> AdamW(IReadOnlyList<IParameterized<T>> modules, double learningRate = 1e-3, double weightDecay = 0.01,
+    public static Adam<T> AdamW(Module<T> model, double learningRate = 1e-3, double weightDecay = 0.01,
         double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8) =>
-        new(modules, learningRate, beta1, beta2, epsilon, weightDecay, decoupledWeightDecay: true);
+        new(model, learningRate, beta1, beta2, epsilon, weightDecay, decoupledWeightDecay: true);
+
+    internal override string Kind => "adam";
 
     internal override IEnumerable<KeyValuePair<string, T[][]>> StateBuffers
     {
@@ -42,13 +52,13 @@ public sealed class Adam<T> : Optimizer<T> where T : unmanaged, IFloatingPointIe
         }
     }
 
-    protected override void Update(int module, Span<T> parameters, ReadOnlySpan<T> gradients, int offset)
+    private protected override void Update(int owner, Span<T> parameters, ReadOnlySpan<T> gradients, int offset)
     {
         T lr = Cast(LearningRate), b1 = Cast(_beta1), b2 = Cast(_beta2), eps = Cast(_epsilon), decay = Cast(_weightDecay);
         T correction1 = T.One - Cast(Math.Pow(_beta1, StepCount));
         T correction2 = T.One - Cast(Math.Pow(_beta2, StepCount));
-        Span<T> m = _first[module].AsSpan(offset, parameters.Length);
-        Span<T> v = _second[module].AsSpan(offset, parameters.Length);
+        Span<T> m = _first[owner].AsSpan(offset, parameters.Length);
+        Span<T> v = _second[owner].AsSpan(offset, parameters.Length);
         T shrink = T.One - lr * decay;
         for (int i = 0; i < parameters.Length; i++)
         {

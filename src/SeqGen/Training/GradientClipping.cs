@@ -1,11 +1,10 @@
 using System;
-using System.Collections.Generic;
 using System.Numerics;
 using SeqGen.Model;
 
 namespace SeqGen.Training;
 
-/// <summary>Gradient clipping over the trainable parameters of some modules, as PyTorch's clip_grad_norm_ and clip_grad_value_.</summary>
+/// <summary>Gradient clipping over the trainable parameters of a module tree, as PyTorch's clip_grad_norm_ and clip_grad_value_.</summary>
 public static class GradientClipping
 {
     /// <summary>
@@ -13,27 +12,22 @@ public static class GradientClipping
     /// <paramref name="maxNorm"/>, and returns the norm before clipping. With
     /// <paramref name="errorIfNonFinite"/> a NaN or infinite norm throws instead of spreading.
     /// </summary>
-    public static double ByGlobalNorm<T>(IReadOnlyList<IParameterized<T>> modules, double maxNorm, bool errorIfNonFinite = false)
+    public static double ByGlobalNorm<T>(Module<T> model, double maxNorm, bool errorIfNonFinite = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ArgumentNullException.ThrowIfNull(modules);
+        ArgumentNullException.ThrowIfNull(model);
         if (!(maxNorm >= 0))
             throw new ArgumentOutOfRangeException(nameof(maxNorm), maxNorm, "maxNorm must be a non-negative number.");
         double sum = 0;
-        for (int m = 0; m < modules.Count; m++)
+        foreach (NamedParameter<T> parameter in model.Flatten())
         {
-            IParameterized<T> module = modules[m];
-            for (int p = 0; p < module.ParameterInfos.Count; p++)
+            if (!parameter.Trainable)
+                continue;
+            ReadOnlySpan<T> g = parameter.Gradient;
+            for (int i = 0; i < g.Length; i++)
             {
-                ParameterInfo info = module.ParameterInfos[p];
-                if (!info.Trainable)
-                    continue;
-                ReadOnlySpan<T> g = module.Gradients.AsSpan(info.Offset, info.Length);
-                for (int i = 0; i < g.Length; i++)
-                {
-                    double value = double.CreateChecked(g[i]);
-                    sum += value * value;
-                }
+                double value = double.CreateChecked(g[i]);
+                sum += value * value;
             }
         }
         double norm = Math.Sqrt(sum);
@@ -41,37 +35,32 @@ public static class GradientClipping
             throw new ArithmeticException($"The total gradient norm is {norm}; clipping it would make every gradient non-finite.");
         double coefficient = maxNorm / (norm + 1e-6);
         if (coefficient < 1)
-            Transform(modules, T.CreateChecked(coefficient), scale: true);
+            Transform(model, T.CreateChecked(coefficient), scale: true);
         return norm;
     }
 
     /// <summary>Clamps every gradient element into [-<paramref name="limit"/>, <paramref name="limit"/>].</summary>
-    public static void ByValue<T>(IReadOnlyList<IParameterized<T>> modules, double limit)
+    public static void ByValue<T>(Module<T> model, double limit)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ArgumentNullException.ThrowIfNull(modules);
+        ArgumentNullException.ThrowIfNull(model);
         if (!(limit >= 0))
             throw new ArgumentOutOfRangeException(nameof(limit), limit, "limit must be a non-negative number.");
-        Transform(modules, T.CreateChecked(limit), scale: false);
+        Transform(model, T.CreateChecked(limit), scale: false);
     }
 
     // Scales every trainable gradient by a, or clamps it into [-a, a]; loops, not delegates, so a
     // training step allocates nothing.
-    private static void Transform<T>(IReadOnlyList<IParameterized<T>> modules, T a, bool scale)
+    private static void Transform<T>(Module<T> model, T a, bool scale)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (int m = 0; m < modules.Count; m++)
+        foreach (NamedParameter<T> parameter in model.Flatten())
         {
-            IParameterized<T> module = modules[m];
-            for (int p = 0; p < module.ParameterInfos.Count; p++)
-            {
-                ParameterInfo info = module.ParameterInfos[p];
-                if (!info.Trainable)
-                    continue;
-                Span<T> g = module.Gradients.AsSpan(info.Offset, info.Length);
-                for (int i = 0; i < g.Length; i++)
-                    g[i] = scale ? g[i] * a : T.Clamp(g[i], -a, a);
-            }
+            if (!parameter.Trainable)
+                continue;
+            Span<T> g = parameter.Gradient;
+            for (int i = 0; i < g.Length; i++)
+                g[i] = scale ? g[i] * a : T.Clamp(g[i], -a, a);
         }
     }
 }

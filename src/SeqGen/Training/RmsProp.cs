@@ -12,9 +12,17 @@ public sealed class RmsProp<T> : Optimizer<T> where T : unmanaged, IFloatingPoin
     private readonly T[][]? _mean, _buffer;
     private readonly double _alpha, _epsilon, _momentum, _weightDecay;
 
-    public RmsProp(IReadOnlyList<IParameterized<T>> modules, double learningRate = 1e-2, double alpha = 0.99, double epsilon = 1e-8,
+    /// <summary>RMSprop over every trainable parameter of <paramref name="model"/>.</summary>
+    /// <param name="model">The module tree to train.</param>
+    /// <param name="learningRate">Step size.</param>
+    /// <param name="alpha">Decay of the squared-gradient average.</param>
+    /// <param name="epsilon">Added to the denominator.</param>
+    /// <param name="momentum">Momentum of the update; 0 for none.</param>
+    /// <param name="centered">Divide by the estimated variance instead of the raw second moment.</param>
+    /// <param name="weightDecay">L2 penalty added to each gradient.</param>
+    public RmsProp(Module<T> model, double learningRate = 1e-2, double alpha = 0.99, double epsilon = 1e-8,
         double momentum = 0, bool centered = false, double weightDecay = 0)
-        : base(modules, learningRate)
+        : base(model, learningRate)
     {
         RequireRange(alpha, 0, 1, nameof(alpha));
         RequireRange(epsilon, 0, double.MaxValue, nameof(epsilon));
@@ -25,6 +33,8 @@ public sealed class RmsProp<T> : Optimizer<T> where T : unmanaged, IFloatingPoin
         _mean = centered ? NewState() : null;
         _buffer = momentum > 0 ? NewState() : null;
     }
+
+    internal override string Kind => "rmsprop";
 
     internal override IEnumerable<KeyValuePair<string, T[][]>> StateBuffers
     {
@@ -38,12 +48,12 @@ public sealed class RmsProp<T> : Optimizer<T> where T : unmanaged, IFloatingPoin
         }
     }
 
-    protected override void Update(int module, Span<T> parameters, ReadOnlySpan<T> gradients, int offset)
+    private protected override void Update(int owner, Span<T> parameters, ReadOnlySpan<T> gradients, int offset)
     {
         T lr = Cast(LearningRate), alpha = Cast(_alpha), eps = Cast(_epsilon), mu = Cast(_momentum), decay = Cast(_weightDecay);
-        Span<T> square = _square[module].AsSpan(offset, parameters.Length);
-        Span<T> mean = _mean is null ? default : _mean[module].AsSpan(offset, parameters.Length);
-        Span<T> buffer = _buffer is null ? default : _buffer[module].AsSpan(offset, parameters.Length);
+        Span<T> square = _square[owner].AsSpan(offset, parameters.Length);
+        Span<T> mean = _mean is null ? default : _mean[owner].AsSpan(offset, parameters.Length);
+        Span<T> buffer = _buffer is null ? default : _buffer[owner].AsSpan(offset, parameters.Length);
         for (int i = 0; i < parameters.Length; i++)
         {
             T g = gradients[i] + decay * parameters[i];

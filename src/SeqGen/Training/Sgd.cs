@@ -15,8 +15,14 @@ public sealed class Sgd<T> : Optimizer<T> where T : unmanaged, IFloatingPointIee
     private readonly double _momentum, _weightDecay;
     private readonly bool _nesterov;
 
-    public Sgd(IReadOnlyList<IParameterized<T>> modules, double learningRate, double momentum = 0, bool nesterov = false, double weightDecay = 0)
-        : base(modules, learningRate)
+    /// <summary>SGD over every trainable parameter of <paramref name="model"/>.</summary>
+    /// <param name="model">The module tree to train (a cell, a stack, a composed model, a <see cref="ModuleDict{T}"/>).</param>
+    /// <param name="learningRate">Step size.</param>
+    /// <param name="momentum">Heavy-ball momentum in [0, 1]; 0 for plain SGD.</param>
+    /// <param name="nesterov">Nesterov momentum (needs momentum &gt; 0).</param>
+    /// <param name="weightDecay">L2 penalty added to each gradient.</param>
+    public Sgd(Module<T> model, double learningRate, double momentum = 0, bool nesterov = false, double weightDecay = 0)
+        : base(model, learningRate)
     {
         RequireRange(momentum, 0, 1, nameof(momentum));
         RequireRange(weightDecay, 0, double.MaxValue, nameof(weightDecay));
@@ -28,6 +34,8 @@ public sealed class Sgd<T> : Optimizer<T> where T : unmanaged, IFloatingPointIee
         _velocity = momentum > 0 ? NewState() : null;
     }
 
+    internal override string Kind => "sgd";
+
     internal override IEnumerable<KeyValuePair<string, T[][]>> StateBuffers
     {
         get
@@ -37,10 +45,10 @@ public sealed class Sgd<T> : Optimizer<T> where T : unmanaged, IFloatingPointIee
         }
     }
 
-    protected override void Update(int module, Span<T> parameters, ReadOnlySpan<T> gradients, int offset)
+    private protected override void Update(int owner, Span<T> parameters, ReadOnlySpan<T> gradients, int offset)
     {
         T lr = Cast(LearningRate), decay = Cast(_weightDecay), mu = Cast(_momentum);
-        Span<T> velocity = _velocity is null ? default : _velocity[module].AsSpan(offset, parameters.Length);
+        Span<T> velocity = _velocity is null ? default : _velocity[owner].AsSpan(offset, parameters.Length);
         bool first = StepCount == 1;
         for (int i = 0; i < parameters.Length; i++)
         {
