@@ -4,6 +4,7 @@ using System.Numerics;
 using SeqGen.Cells;
 using SeqGen.Model;
 using Xunit.Abstractions;
+using SeqGen.Training;
 
 namespace SeqGen.Tests;
 
@@ -48,7 +49,7 @@ public class CellBehaviourTests(ITestOutputHelper output)
         var dbl = Create<double>(name, input, hidden, seed: 4);
         var random = new Random(1);
         var x = new double[steps * batch * input];
-        GradientCheck.Fill(x, random, 1.0);
+        TestData.Fill(x, random, 1.0);
         var ws32 = single.CreateWorkspace(steps, batch);
         var ws64 = dbl.CreateWorkspace(steps, batch);
         for (int i = 0; i < x.Length; i++)
@@ -72,9 +73,9 @@ public class CellBehaviourTests(ITestOutputHelper output)
         var cell = Create<double>(name, input, hidden, seed: 5);
         var random = new Random(2);
         var ws = cell.CreateWorkspace(steps, batch);
-        GradientCheck.Fill(ws.Input(0), random, 1.0);
+        TestData.Fill(ws.Input(0), random, 1.0);
         for (int s = 0; s < cell.StateCount; s++)
-            GradientCheck.Fill(ws.InitialState(s), random, 0.5);
+            TestData.Fill(ws.InitialState(s), random, 0.5);
         cell.Forward(ws, steps);
 
         StreamState<double> stream = cell.CreateStream(batch);
@@ -109,7 +110,7 @@ public class CellBehaviourTests(ITestOutputHelper output)
         var cell = Create<double>(name, input, hidden, seed: 8);
         var ws = cell.CreateWorkspace(steps, batch);
         var random = new Random(6);
-        GradientCheck.Fill(ws.Input(0), random, 1.0);
+        TestData.Fill(ws.Input(0), random, 1.0);
         cell.Forward(ws, steps);
         for (int b = 0; b < batch; b++)
         {
@@ -130,7 +131,7 @@ public class CellBehaviourTests(ITestOutputHelper output)
 
     [Fact]
     public void BatchedGradients_MatchFiniteDifferences() =>
-        Assert.Empty(GradientCheck.Recurrent(new Lstm<double>(inputSize: 3, hiddenSize: 6, seed: 2), steps: 4, batch: 5));
+        Assert.Empty(GradientCheck.Run(new Lstm<double>(inputSize: 3, hiddenSize: 6, seed: 2), steps: 4, batch: 5).Failures);
 
     [Fact]
     public void ConvenientStep_ChecksTheInputShape()

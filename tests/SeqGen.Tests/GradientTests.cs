@@ -1,5 +1,6 @@
 using SeqGen.Cells;
 using SeqGen.Model;
+using SeqGen.Training;
 
 namespace SeqGen.Tests;
 
@@ -8,7 +9,7 @@ public class GradientTests
 {
     private const int I = 5, H = 13;
 
-    private static void Check(RecurrentCellBase<double> cell) => Assert.Empty(GradientCheck.Recurrent(cell));
+    private static void Check(RecurrentCellBase<double> cell) => Assert.Empty(GradientCheck.Run(cell).Failures);
 
     [Fact] public void ElmanRnn() => Check(new ElmanRnn<double>(inputSize: I, hiddenSize: H, seed: 1));
     [Fact] public void ElmanReluRnn() => Check(new ElmanReluRnn<double>(inputSize: I, hiddenSize: H, seed: 1));
@@ -24,18 +25,18 @@ public class GradientTests
     [Fact] public void SkipRnn() => Check(new SkipRnn<double>(inputSize: I, hiddenSize: H, seed: 1));
 
     [Fact]
-    public void TreeRnn() => Assert.Empty(GradientCheck.Recursive(new TreeRnn<double>(hiddenSize: H, seed: 1)));
+    public void TreeRnn() => Assert.Empty(GradientCheck.Run(new TreeRnn<double>(hiddenSize: H, seed: 1)).Failures);
 
     [Fact] public void TwoInputs() => Check(new TwoInputRnn<double>(hiddenSize: H, xSize: I, ctxSize: 3, seed: 2));
     [Fact] public void ProjectionLstm_StatesOfDifferentSizes() => Check(new ProjectionLstm<double>(hiddenSize: H, pSize: 7, inputSize: I, seed: 2));
     [Fact] public void ScalarLearnedParameter() => Check(new ScalarLeakRnn<double>(inputSize: I, hiddenSize: H, seed: 2));
     [Fact] public void Concatenation() => Check(new ConcatRnn<double>(hiddenSize: H, inputSize: I, seed: 2));
-    [Fact] public void LagOfThree() => Assert.Empty(GradientCheck.Recurrent(new LagThreeRnn<double>(inputSize: I, hiddenSize: H, seed: 2), steps: 7));
+    [Fact] public void LagOfThree() => Assert.Empty(GradientCheck.Run(new LagThreeRnn<double>(inputSize: I, hiddenSize: H, seed: 2), steps: 7).Failures);
     [Fact] public void EveryFunction() => Check(new EveryFunctionRnn<double>(inputSize: I, hiddenSize: H, seed: 2));
 
     [Fact]
     public void RecursiveCellWithInputsAndTwoStates() =>
-        Assert.Empty(GradientCheck.Recursive(new TernaryTreeCell<double>(hiddenSize: H, inputSize: I, seed: 2), nodes: 4));
+        Assert.Empty(GradientCheck.Run(new TernaryTreeCell<double>(hiddenSize: H, inputSize: I, seed: 2), nodes: 4).Failures);
 
     [Fact]
     public void LongerBatchAndSequence() => Check(new Lstm<double>(inputSize: 3, hiddenSize: 17, seed: 9));

@@ -4,6 +4,7 @@ using SeqGen.Cells;
 using SeqGen.Model;
 using SeqGen.Numerics;
 using SeqGen.Runners;
+using SeqGen.Training;
 
 namespace SeqGen.Tests;
 
@@ -16,7 +17,7 @@ public class StackTests
         var ws = stack.CreateWorkspace(steps, batch);
         if (lengths is not null)
             ws.SetLengths(lengths);
-        GradientCheck.Fill(ws.Input.Slice(0, steps * batch * stack.InputSize), random, 1);
+        TestData.Fill(ws.Input.Slice(0, steps * batch * stack.InputSize), random, 1);
         var finals = new List<double[]>();
         for (int l = 0; l < stack.Layers; l++)
         {
@@ -24,16 +25,16 @@ public class StackTests
             {
                 for (int s = 0; s < stack.Cell(l, d).StateCount; s++)
                 {
-                    GradientCheck.Fill(ws.InitialState(l, d, s), random, 0.5);
+                    TestData.Fill(ws.InitialState(l, d, s), random, 0.5);
                     var w = new double[ws.FinalState(l, d, s).Length];
-                    GradientCheck.Fill(w, random, 1);
+                    TestData.Fill(w, random, 1);
                     finals.Add(w);
                     w.CopyTo(ws.FinalStateGradient(l, d, s));
                 }
             }
         }
         var outputWeights = new double[steps * batch * stack.OutputSize];
-        GradientCheck.Fill(outputWeights, random, 1);
+        TestData.Fill(outputWeights, random, 1);
         for (int t = 0; t < steps; t++)
             for (int b = 0; b < batch; b++)
                 if (lengths is not null && t >= lengths[b])
@@ -115,7 +116,7 @@ public class StackTests
             nn += n[i] * n[i];
         }
         double error = Math.Sqrt(diff) / Math.Max(Math.Sqrt(Math.Max(na, nn)), 1e-12);
-        if (!(error < GradientCheck.Tolerance))
+        if (!(error < GradientCheck.DefaultTolerance))
             failures.Add($"{what}: relative error {error:E2}");
     }
 
@@ -139,7 +140,7 @@ public class StackTests
     {
         var stack = Stack(false, 0.5);
         var ws = stack.CreateWorkspace(3, 1);
-        GradientCheck.Fill(ws.Input.Slice(0, 9), new Random(1), 1);
+        TestData.Fill(ws.Input.Slice(0, 9), new Random(1), 1);
         stack.Eval();
         stack.Forward(ws, 3);
         double[] first = ws.Output(3).ToArray();
@@ -161,7 +162,7 @@ public class StackTests
     {
         var cell = new Lstm<double>(inputSize: 3, hiddenSize: 4, seed: 3);
         var whole = cell.CreateWorkspace(steps: 8, batch: 2);
-        GradientCheck.Fill(whole.Input(0).Slice(0, 8 * 2 * 3), new Random(2), 1);
+        TestData.Fill(whole.Input(0).Slice(0, 8 * 2 * 3), new Random(2), 1);
         cell.Forward(whole, 8);
         var chunk = cell.CreateWorkspace(steps: 4, batch: 2);
         for (int part = 0; part < 2; part++)
@@ -192,7 +193,7 @@ public class StackStreamTests
     {
         var stack = new RecurrentStack<double>((l, d, size) => new Lstm<double>(size, 5, seed: l), inputSize: 3, layers: 2);
         var ws = stack.CreateWorkspace(steps: 6, batch: 2);
-        GradientCheck.Fill(ws.Input.Slice(0, 6 * 2 * 3), new Random(8), 1);
+        TestData.Fill(ws.Input.Slice(0, 6 * 2 * 3), new Random(8), 1);
         stack.Forward(ws, 6);
         var stream = stack.CreateStream(batch: 2);
         for (int t = 0; t < 6; t++)

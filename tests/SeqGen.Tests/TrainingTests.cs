@@ -184,9 +184,9 @@ public class TrainingTests
         var linear = new Linear<double>(inputs: 5, outputs: 3, seed: 2);
         var random = new Random(3);
         var x = new double[4 * 5];
-        GradientCheck.Fill(x, random, 1);
+        TestData.Fill(x, random, 1);
         var weights = new double[4 * 3];
-        GradientCheck.Fill(weights, random, 1);
+        TestData.Fill(weights, random, 1);
         var y = new double[12];
         double Loss(double[] input)
         {

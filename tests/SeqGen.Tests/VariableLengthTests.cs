@@ -1,6 +1,7 @@
 using System;
 using SeqGen.Cells;
 using SeqGen.Model;
+using SeqGen.Training;
 
 namespace SeqGen.Tests;
 
@@ -12,7 +13,7 @@ public class VariableLengthTests
     [InlineData("Gru")]
     [InlineData("SkipRnn")]
     public void GradientsMatchFiniteDifferences(string name) =>
-        Assert.Empty(GradientCheck.Recurrent(CellBehaviourTests.Create<double>(name, 4, 7, seed: 3), steps: 7, batch: 3, lengths: new[] { 7, 3, 5 }));
+        Assert.Empty(GradientCheck.Run(CellBehaviourTests.Create<double>(name, 4, 7, seed: 3), steps: 7, batch: 3, lengths: new[] { 7, 3, 5 }).Failures);
 
     [Fact]
     public void EachSequence_MatchesItsOwnUnpaddedRun()
@@ -21,8 +22,8 @@ public class VariableLengthTests
         int[] lengths = { 6, 2, 4 };
         var ws = cell.CreateWorkspace(steps: 6, batch: 3);
         var random = new Random(5);
-        GradientCheck.Fill(ws.Input(0), random, 1);
-        GradientCheck.Fill(ws.InitialState(0), random, 0.5);
+        TestData.Fill(ws.Input(0), random, 1);
+        TestData.Fill(ws.InitialState(0), random, 0.5);
         ws.SetLengths(lengths);
         cell.Forward(ws, 6);
         for (int b = 0; b < 3; b++)
@@ -59,7 +60,7 @@ public class StateGradientTests
         // and dL/dh of step -1 is the initial-state gradient.
         var cell = new SeqGen.Cells.Gru<double>(inputSize: 2, hiddenSize: 3, seed: 1);
         var ws = cell.CreateWorkspace(steps: 4, batch: 2);
-        GradientCheck.Fill(ws.Input(0), new System.Random(1), 1);
+        TestData.Fill(ws.Input(0), new System.Random(1), 1);
         cell.Forward(ws, 4);
         var dOut = ws.OutputGradient(4);
         dOut.Clear();
