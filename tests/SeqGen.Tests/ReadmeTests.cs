@@ -1,7 +1,14 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using MyModels;
+using SeqGen.Cells;
+using SeqGen.IO;
+using SeqGen.Models;
+using SeqGen.Modules;
+using SeqGen.Runners;
+using SeqGen.Training;
 
 namespace SeqGen.Tests;
 
@@ -27,15 +34,85 @@ public class ReadmeTests
         Assert.Equal(Normalize(cell), Normalize(here.Substring(here.IndexOf('\n') + 1)));
     }
 
-    [Fact]
-    public void ReadmeTraining_IsTheLoopRunHere()
+    // The code between "// README:NAME" and "// README:end NAME" in this file.
+    private static string Marked(string name)
     {
-        string training = CodeBlocks(RepositoryFile("README.md"))[1];
         string here = RepositoryFile("tests/SeqGen.Tests/ReadmeTests.cs");
-        int begin = here.LastIndexOf("// README:begin", StringComparison.Ordinal);
-        int end = here.LastIndexOf("// README:end", StringComparison.Ordinal);
-        string loop = here.Substring(here.IndexOf('\n', begin) + 1, end - here.IndexOf('\n', begin) - 1);
-        Assert.Equal(Normalize(training), Normalize(loop));
+        int begin = here.IndexOf("// README:" + name + "\n", StringComparison.Ordinal);
+        int end = here.IndexOf("// README:end " + name + "\n", StringComparison.Ordinal);
+        Assert.True(begin >= 0 && end > begin, $"markers of {name} not found");
+        int start = here.IndexOf('\n', begin) + 1;
+        return here.Substring(start, end - start);
+    }
+
+    [Theory]
+    [InlineData(1, "training")]
+    [InlineData(2, "loading")]
+    [InlineData(3, "by-hand")]
+    public void ReadmeSnippet_IsTheCodeRunHere(int block, string name) =>
+        Assert.Equal(Normalize(CodeBlocks(RepositoryFile("README.md"))[block]), Normalize(Marked(name)));
+
+    [Fact]
+    public void ReadmeModel_Trains_Checkpoints_AndLoadsBackWithIdenticalPredictions()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"seqgen-readme-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            // README:training
+            // Embedding → 2-layer LSTM → Linear → softmax cross-entropy: is token 7 in the sequence?
+            // (namespaces SeqGen.Cells, .IO, .Models, .Modules, .Runners, .Training)
+            var encoder = new RecurrentStack<float>((layer, direction, inputSize) => new Lstm(inputSize, 32, seed: layer),
+                inputSize: 16, layers: 2);
+            var model = new SequenceModel<float>(new Embedding<float>(count: 10, dimension: 16, seed: 1), encoder,
+                Readout.LastStep, Loss.SoftmaxCrossEntropy, new Linear<float>(inputs: 32, outputs: 2, seed: 2));
+            var optimizer = new Adam<float>(model, learningRate: 0.01);
+            var ws = model.CreateWorkspace(steps: 12, batch: 32);       // at most 12 steps, 32 sequences
+            var random = new Random(1);
+            var sequences = new List<int[]>();
+            var labels = new int[32];
+            for (int step = 0; step < 300; step++)
+            {
+                sequences.Clear();
+                for (int b = 0; b < 32; b++)                            // your data loop: 3 to 12 ids each
+                {
+                    var ids = new int[random.Next(3, 13)];
+                    for (int t = 0; t < ids.Length; t++)
+                        ids[t] = random.Next(10);
+                    sequences.Add(ids);
+                    labels[b] = Array.IndexOf(ids, 7) >= 0 ? 1 : 0;
+                }
+                ws.Load(sequences, labels);                             // pads; sets lengths and steps
+                float loss = model.Forward(ws);
+                model.ZeroGradients();
+                model.Backward(ws);                                     // head, readout, both layers, embedding
+                GradientClipping.ByGlobalNorm(model, maxNorm: 1.0);
+                optimizer.Step();
+            }
+            Checkpoint.Save(path, model, optimizer, step: 300);         // every tensor by name and shape
+            // README:end training
+
+            model.Eval();
+            float[] expected = model.Predict(ws).ToArray();
+            Assert.True(ws.Accuracy() > 0.9, $"accuracy {ws.Accuracy()} on the last batch");
+
+            // README:loading
+            // Later, in another program: build the same architecture, then load the weights.
+            var restored = new SequenceModel<float>(new Embedding<float>(10, 16),
+                new RecurrentStack<float>((layer, direction, inputSize) => new Lstm(inputSize, 32), inputSize: 16, layers: 2),
+                Readout.LastStep, Loss.SoftmaxCrossEntropy, new Linear<float>(32, 2));
+            Checkpoint.Load(path, restored);
+            restored.Eval();                                            // no dropout
+            var inference = restored.CreateWorkspace(steps: 12, batch: 32);
+            inference.Load(sequences, labels);
+            ReadOnlySpan<float> logits = restored.Predict(inference);   // [32 sequences x 2 classes]
+            // README:end loading
+
+            Assert.Equal(expected, logits.ToArray());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]
@@ -45,7 +122,7 @@ public class ReadmeTests
         float[] target = new float[20 * 8 * 16];
         float firstLoss = float.NaN, loss = float.NaN;
 
-        // README:begin
+        // README:by-hand
         var cell = new MyGru(inputSize: 3, hiddenSize: 16, seed: 1);   // float32; MyGru<double> for float64
         var ws = cell.CreateWorkspace(steps: 20, batch: 8);
         Span<float> x = ws.Input(0);                                     // [T, B, 3]
@@ -69,7 +146,7 @@ public class ReadmeTests
                 cell.Parameters[i] -= 0.5f * cell.Gradients[i];          // plain SGD
             if (step == 0) firstLoss = loss;
         }
-        // README:end
+        // README:end by-hand
 
         Assert.True(loss < 0.5f * firstLoss, $"loss went from {firstLoss} to {loss}");
     }

@@ -11,16 +11,9 @@ internal sealed partial class CellEmitter
         using (_w.Block("public override void Forward(global::SeqGen.Model.SequenceWorkspace<T> workspace, int steps)"))
         {
             _w.Line("BeginForward(workspace, steps);");
-            _w.Line("var ws = (Workspace)workspace;");
-            _w.Line("int B = ws.Batch;");
-            _w.Line("T[] P = Parameters;");
-            _w.Line("// Values before step 0 (the initial state, for every lag) fill the lead of each state's history.");
-            for (int s = 0; s < _spec.States.Count; s++)
-            {
-                string length = CodeText.Size(_spec.States[s].Size);
-                _w.Line($"for (int k = 0; k < {Lead(s)}; k++) {Array}.Copy(ws.Init{s}, 0, ws.S{s}, k * B * {length}, B * {length});");
-            }
-            _steps.EmitHoistedProducts(_w, "steps * B");
+            EmitLocals(gradients: false);
+            EmitFillLeads();
+            _steps.EmitHoistedProducts(_w, "steps * B", "0");
             _steps.EmitPrepareWeights(_w, backward: false);
             using (_w.Block("for (int t = 0; t < steps; t++)"))
             {
@@ -28,59 +21,148 @@ internal sealed partial class CellEmitter
                 _w.Line("if (ws.HasLengths)");
                 _w.Line("    CarryPadded(ws, t, B);");
             }
-            for (int s = 0; s < _spec.States.Count; s++)
-            {
-                string length = CodeText.Size(_spec.States[s].Size);
-                _w.Line($"{Array}.Copy(ws.S{s}, (steps - 1 + {Lead(s)}) * B * {length}, ws.Final{s}, 0, B * {length});");
-            }
+            EmitCopyFinals("steps - 1");
         }
         _w.Line();
         using (_w.Block("public override void Backward(global::SeqGen.Model.SequenceWorkspace<T> workspace, int steps)"))
         {
             _w.Line("BeginBackward(workspace, steps);");
-            _w.Line("var ws = (Workspace)workspace;");
-            _w.Line("int B = ws.Batch;");
-            _w.Line("T[] P = Parameters;");
-            _w.Line("T[] Gr = Gradients;");
-            for (int i = 0; i < _spec.Inputs.Count; i++)
-                _w.Line($"{Array}.Clear(ws.dIn{i}, 0, steps * B * {CodeText.Size(_spec.Inputs[i].Size)});");
-            foreach (ProductGroup group in _plan.Groups)
-                _w.Line($"{Array}.Clear(ws.dG{group.Index}, 0, steps * B * {CodeText.Size(group.TotalRows)});");
-            int output = _plan.StateIndex(_spec.Output);
-            for (int s = 0; s < _spec.States.Count; s++)
-            {
-                string length = CodeText.Size(_spec.States[s].Size);
-                _w.Line($"{Array}.Clear(ws.dS{s});");
-                _w.Line($"{AddTo}(ws.dS{s}.AsSpan((steps - 1 + {Lead(s)}) * B * {length}, B * {length}), T.One, ws.dFinal{s});");
-                if (s == output)
-                {
-                    _w.Line("if (!ws.HasLengths)");
-                    _w.Line($"    {AddTo}(ws.dS{s}.AsSpan({Lead(s)} * B * {length}, steps * B * {length}), T.One, ws.dOut.AsSpan(0, steps * B * {length}));");
-                    _w.Line("else");
-                    _w.Line("    for (int t = 0; t < steps; t++)");
-                    _w.Line("        for (int b = 0; b < B; b++)");
-                    _w.Line("            if (!ws.IsPadding(t, b))");
-                    _w.Line($"                {AddTo}(ws.dS{s}.AsSpan(((t + {Lead(s)}) * B + b) * {length}, {length}), T.One, ws.dOut.AsSpan((t * B + b) * {length}, {length}));");
-                }
-            }
+            EmitLocals(gradients: true);
+            EmitStartBackward();
+            EmitAddOutputGradients();
             _steps.EmitPrepareWeights(_w, backward: true);
             using (_w.Block("for (int t = steps - 1; t >= 0; t--)"))
+                EmitBackwardOfStep();
+            _steps.EmitGradientProducts(_w, "steps * B", hoistedOperands: true);
+            EmitInitialStateGradients();
+        }
+        _w.Line();
+        _w.Line("// Step by step: the same tape and the same step code as the sequence pass, one step per call.");
+        using (_w.Block("protected override void ForwardAt(global::SeqGen.Model.SequenceWorkspace<T> workspace, int t)"))
+        {
+            EmitLocals(gradients: false);
+            using (_w.Block("if (t == 0)"))
             {
-                EmitClearStepGradients();
-                _w.Line("if (ws.HasLengths)");
-                _w.Line("    PassPadded(ws, t, B);");
-                _w.Line("BackwardStep(ws, t, B);");
+                EmitFillLeads();
+                _steps.EmitPrepareWeights(_w, backward: false);
             }
-            _steps.EmitGradientProducts(_w, "steps * B");
-            _w.Line("// Every read before step 0 was a read of the initial state.");
-            for (int s = 0; s < _spec.States.Count; s++)
+            _steps.EmitHoistedProducts(_w, "B", "t");
+            _w.Line("ForwardStep(ws, t, B);");
+            _w.Line("if (ws.HasLengths)");
+            _w.Line("    CarryPadded(ws, t, B);");
+            EmitCopyFinals("t");
+        }
+        _w.Line();
+        using (_w.Block("protected override void BackwardAt(global::SeqGen.Model.SequenceWorkspace<T> workspace, int t, int steps)"))
+        {
+            EmitLocals(gradients: true);
+            using (_w.Block("if (t == steps - 1)"))
             {
-                string length = CodeText.Size(_spec.States[s].Size);
-                _w.Line($"{Array}.Copy(ws.dS{s}, 0, ws.dInit{s}, 0, B * {length});");
-                _w.Line($"for (int k = 1; k < {Lead(s)}; k++) {AddTo}(ws.dInit{s}, T.One, ws.dS{s}.AsSpan(k * B * {length}, B * {length}));");
+                EmitStartBackward();
+                _steps.EmitPrepareWeights(_w, backward: true);
+            }
+            EmitAddOutputGradient("t");
+            EmitBackwardOfStep();
+            _steps.EmitHoistedOperandGradients(_w, "B", "t");
+            using (_w.Block("if (t == 0)"))
+            {
+                _steps.EmitGradientProducts(_w, "steps * B", hoistedOperands: false);
+                EmitInitialStateGradients();
             }
         }
         EmitPaddingHelpers();
+    }
+
+    private void EmitLocals(bool gradients)
+    {
+        _w.Line("var ws = (Workspace)workspace;");
+        _w.Line("int B = ws.Batch;");
+        _w.Line("T[] P = Parameters;");
+        if (gradients)
+            _w.Line("T[] Gr = Gradients;");
+    }
+
+    private void EmitFillLeads()
+    {
+        _w.Line("// Values before step 0 (the initial state, for every lag) fill the lead of each state's history.");
+        for (int s = 0; s < _spec.States.Count; s++)
+        {
+            string length = CodeText.Size(_spec.States[s].Size);
+            _w.Line($"for (int k = 0; k < {Lead(s)}; k++) {Array}.Copy(ws.Init{s}, 0, ws.S{s}, k * B * {length}, B * {length});");
+        }
+    }
+
+    private void EmitCopyFinals(string step)
+    {
+        for (int s = 0; s < _spec.States.Count; s++)
+        {
+            string length = CodeText.Size(_spec.States[s].Size);
+            _w.Line($"{Array}.Copy(ws.S{s}, ({step} + {Lead(s)}) * B * {length}, ws.Final{s}, 0, B * {length});");
+        }
+    }
+
+    // Clears every gradient the steps accumulate into, and seeds the last step's state gradients
+    // with the final-state gradients.
+    private void EmitStartBackward()
+    {
+        for (int i = 0; i < _spec.Inputs.Count; i++)
+            _w.Line($"{Array}.Clear(ws.dIn{i}, 0, steps * B * {CodeText.Size(_spec.Inputs[i].Size)});");
+        foreach (ProductGroup group in _plan.Groups)
+            _w.Line($"{Array}.Clear(ws.dG{group.Index}, 0, steps * B * {CodeText.Size(group.TotalRows)});");
+        for (int s = 0; s < _spec.States.Count; s++)
+        {
+            string length = CodeText.Size(_spec.States[s].Size);
+            _w.Line($"{Array}.Clear(ws.dS{s});");
+            _w.Line($"{AddTo}(ws.dS{s}.AsSpan((steps - 1 + {Lead(s)}) * B * {length}, B * {length}), T.One, ws.dFinal{s});");
+        }
+    }
+
+    private void EmitAddOutputGradients()
+    {
+        int s = _plan.StateIndex(_spec.Output);
+        string length = CodeText.Size(_spec.States[s].Size);
+        _w.Line("if (!ws.HasLengths)");
+        _w.Line($"    {AddTo}(ws.dS{s}.AsSpan({Lead(s)} * B * {length}, steps * B * {length}), T.One, ws.dOut.AsSpan(0, steps * B * {length}));");
+        _w.Line("else");
+        _w.Line("    for (int t = 0; t < steps; t++)");
+        EmitAddOutputGradientRows("        ", s, length);
+    }
+
+    private void EmitAddOutputGradient(string step)
+    {
+        int s = _plan.StateIndex(_spec.Output);
+        string length = CodeText.Size(_spec.States[s].Size);
+        _w.Line("if (!ws.HasLengths)");
+        _w.Line($"    {AddTo}(ws.dS{s}.AsSpan(({step} + {Lead(s)}) * B * {length}, B * {length}), T.One, ws.dOut.AsSpan({step} * B * {length}, B * {length}));");
+        _w.Line("else");
+        EmitAddOutputGradientRows("    ", s, length, step);
+    }
+
+    // The output gradient of the sequences that are not padding at step t.
+    private void EmitAddOutputGradientRows(string indent, int s, string length, string t = "t")
+    {
+        _w.Line($"{indent}for (int b = 0; b < B; b++)");
+        _w.Line($"{indent}    if (!ws.IsPadding({t}, b))");
+        _w.Line($"{indent}        {AddTo}(ws.dS{s}.AsSpan((({t} + {Lead(s)}) * B + b) * {length}, {length}), T.One, ws.dOut.AsSpan(({t} * B + b) * {length}, {length}));");
+    }
+
+    private void EmitBackwardOfStep()
+    {
+        EmitClearStepGradients();
+        _w.Line("if (ws.HasLengths)");
+        _w.Line("    PassPadded(ws, t, B);");
+        _w.Line("BackwardStep(ws, t, B);");
+    }
+
+    private void EmitInitialStateGradients()
+    {
+        _w.Line("// Every read before step 0 was a read of the initial state.");
+        for (int s = 0; s < _spec.States.Count; s++)
+        {
+            string length = CodeText.Size(_spec.States[s].Size);
+            _w.Line($"{Array}.Copy(ws.dS{s}, 0, ws.dInit{s}, 0, B * {length});");
+            _w.Line($"for (int k = 1; k < {Lead(s)}; k++) {AddTo}(ws.dInit{s}, T.One, ws.dS{s}.AsSpan(k * B * {length}, B * {length}));");
+        }
     }
 
     // A padded step keeps each state: the new value is a copy of the previous one.
@@ -134,7 +216,7 @@ internal sealed partial class CellEmitter
             _w.Line("var ws = (Workspace)workspace;");
             _w.Line("int B = nodes;");
             _w.Line("T[] P = Parameters;");
-            _steps.EmitHoistedProducts(_w, "B");
+            _steps.EmitHoistedProducts(_w, "B", "0");
             _w.Line("ForwardStep(ws, 0, B);");
         }
         _w.Line();
@@ -158,7 +240,7 @@ internal sealed partial class CellEmitter
             }
             EmitClearStepGradients();
             _w.Line("BackwardStep(ws, 0, B);");
-            _steps.EmitGradientProducts(_w, "B");
+            _steps.EmitGradientProducts(_w, "B", hoistedOperands: true);
         }
     }
 }

@@ -292,7 +292,7 @@ internal sealed partial class CellEmitter
             _w.Line("Workspace ws = s.Ws;");
             _w.Line("int B = s.Batch;");
             _w.Line("T[] P = Parameters;");
-            _steps.EmitHoistedProducts(_w, "B");
+            _steps.EmitHoistedProducts(_w, "B", "0");
             _w.Line("ForwardStep(ws, 0, B);");
             _w.Line("// Shift each state's history one step, so the newest value sits just before the next step's slot.");
             for (int s = 0; s < _spec.States.Count; s++)

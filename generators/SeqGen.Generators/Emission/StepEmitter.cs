@@ -249,23 +249,38 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
         }
     }
 
-    /// <summary>Products whose operand is an input, for all <paramref name="rows"/> rows (every step) at once.</summary>
-    public void EmitHoistedProducts(SourceWriter writer, string rows)
+    /// <summary>
+    /// Products whose operand is an input, for <paramref name="rows"/> rows from step
+    /// <paramref name="step"/>: every step at once in a sequence pass, one step when driven step by step.
+    /// </summary>
+    public void EmitHoistedProducts(SourceWriter writer, string rows, string step)
     {
         foreach (ProductGroup group in plan.Groups)
         {
             if (!group.Hoisted)
                 continue;
             writer.Line($"// hoisted out of the step loop: {Describe(group)}");
-            EmitProduct(writer, group, rows, step: "0");
+            EmitProduct(writer, group, rows, step);
+        }
+    }
+
+    /// <summary>The input gradients of hoisted products, for <paramref name="rows"/> rows from step <paramref name="step"/>.</summary>
+    public void EmitHoistedOperandGradients(SourceWriter writer, string rows, string step)
+    {
+        foreach (ProductGroup group in plan.Groups)
+        {
+            if (!group.Hoisted)
+                continue;
+            writer.Line($"// d(input) += d({Describe(group)}) · W, this step");
+            EmitOperandGradient(writer, group, rows, step);
         }
     }
 
     /// <summary>
-    /// After the step loop: every weight gradient as one GEMM over all steps' rows, and the input
-    /// gradients of hoisted products likewise.
+    /// After the step loop: every weight gradient as one GEMM over all steps' rows, and (with
+    /// <paramref name="hoistedOperands"/>) the input gradients of hoisted products likewise.
     /// </summary>
-    public void EmitGradientProducts(SourceWriter writer, string rows)
+    public void EmitGradientProducts(SourceWriter writer, string rows, bool hoistedOperands)
     {
         foreach (ProductGroup group in plan.Groups)
         {
@@ -288,7 +303,7 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
                     writer.Line($"{CodeText.Gemm}(true, false, {CodeText.Size(member.Rows)}, {cols}, {rows}, {dOut}.AsSpan({CodeText.Size(member.ColumnOffset)}), {total}, {operand}, {cols}, Gr.AsSpan(_o_{member.Matrix}), {cols}, true);");
                 }
             }
-            if (group.Hoisted)
+            if (group.Hoisted && hoistedOperands)
             {
                 writer.Line("// d(input) += d(product) · W, over all steps");
                 EmitOperandGradient(writer, group, rows, step: "0");

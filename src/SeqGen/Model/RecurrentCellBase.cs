@@ -63,7 +63,67 @@ public abstract class RecurrentCellBase<T> : CellBase<T> where T : unmanaged, IF
     {
         CheckWorkspace(workspace, steps);
         workspace.ForwardCount = steps;
+        workspace.BackwardNext = -1;
     }
+
+    /// <summary>
+    /// Starts a sequence driven one step at a time (a decoder whose next input depends on its last
+    /// output, an NTM controller): clears the tape, so the next <see cref="StepForward"/> is step 0
+    /// and starts from the workspace's initial states.
+    /// </summary>
+    public void BeginSteps(SequenceWorkspace<T> workspace)
+    {
+        CheckWorkspace(workspace, 1);
+        workspace.ForwardCount = 0;
+        workspace.BackwardNext = -1;
+    }
+
+    /// <summary>
+    /// Runs the next step t (0, 1, ...) from <c>workspace.StepInput(i, t)</c>, which the caller fills
+    /// first, writing <c>workspace.StepOutput(t)</c> and the final states, and recording the tape
+    /// exactly as <see cref="Forward"/> does. Returns t.
+    /// </summary>
+    public int StepForward(SequenceWorkspace<T> workspace)
+    {
+        CheckWorkspace(workspace, 1);
+        if (workspace.BackwardNext != -1)
+            throw new InvalidOperationException("Backward through this sequence has begun; call BeginSteps to start a new one.");
+        int t = workspace.ForwardCount;
+        if (t >= workspace.Capacity)
+            throw new InvalidOperationException($"The workspace holds {workspace.Capacity} steps and all have run; create a larger one or call BeginSteps.");
+        ForwardAt(workspace, t);
+        workspace.ForwardCount = t + 1;
+        return t;
+    }
+
+    /// <summary>
+    /// Back-propagates through the last step not yet back-propagated (the last forward step first)
+    /// and returns it. Before the call, put the gradient of the loss w.r.t. that step's output in
+    /// <c>workspace.StepOutputGradient(t)</c> (for the last step also <c>FinalStateGradient</c>),
+    /// and add any other gradient w.r.t. its states to <c>StateGradient(s, t)</c>; after it,
+    /// <c>StepInputGradient(i, t)</c> holds the gradient w.r.t. its inputs, so an input computed from
+    /// step t − 1's output can pass its gradient on before step t − 1 goes back. When step 0 is done,
+    /// the parameter gradients are added and the initial-state gradients written, as
+    /// <see cref="Backward"/> does.
+    /// </summary>
+    public int StepBackward(SequenceWorkspace<T> workspace)
+    {
+        CheckWorkspace(workspace, 1);
+        if (workspace.ForwardCount == 0)
+            throw new InvalidOperationException("StepBackward needs the tape of forward steps over the same workspace; call StepForward first.");
+        int t = workspace.BackwardNext >= 0 ? workspace.BackwardNext : workspace.BackwardNext == -1 ? workspace.ForwardCount - 1 : -1;
+        if (t < 0)
+            throw new InvalidOperationException("Every step has been back-propagated; call BeginSteps to start a new sequence.");
+        BackwardAt(workspace, t, workspace.ForwardCount);
+        workspace.BackwardNext = t == 0 ? -2 : t - 1;
+        return t;
+    }
+
+    /// <summary>The forward of step <paramref name="t"/> alone (generated).</summary>
+    protected abstract void ForwardAt(SequenceWorkspace<T> workspace, int t);
+
+    /// <summary>The backward of step <paramref name="t"/> of a pass of <paramref name="steps"/> steps (generated).</summary>
+    protected abstract void BackwardAt(SequenceWorkspace<T> workspace, int t, int steps);
 
     /// <summary>Checks that a backward call follows a forward over the same workspace and steps.</summary>
     protected void BeginBackward(SequenceWorkspace<T> workspace, int steps)
@@ -73,6 +133,7 @@ public abstract class RecurrentCellBase<T> : CellBase<T> where T : unmanaged, IF
             throw new InvalidOperationException("Backward needs the tape of a Forward over the same workspace; call Forward first.");
         if (workspace.ForwardCount != steps)
             throw new ArgumentException($"Backward over {steps} step(s), but the last Forward ran {workspace.ForwardCount}; pass the same steps.", nameof(steps));
+        workspace.BackwardNext = -2;
     }
 
     private void CheckWorkspace(SequenceWorkspace<T> workspace, int steps)

@@ -42,6 +42,9 @@ public abstract class SequenceWorkspace<T> where T : unmanaged, IFloatingPointIe
     /// <summary>Steps the last forward pass ran (0 before the first); backward must run as many.</summary>
     internal int ForwardCount { get; set; }
 
+    /// <summary>The next step <see cref="RecurrentCellBase{T}.StepBackward"/> takes; -1 before backward began, -2 once it reached step 0.</summary>
+    internal int BackwardNext { get; set; } = -1;
+
     /// <summary>Most steps a pass may take.</summary>
     public int Capacity { get; }
 
@@ -74,6 +77,31 @@ public abstract class SequenceWorkspace<T> where T : unmanaged, IFloatingPointIe
 
     /// <summary>The output state at every step of the last forward pass, [steps, B, size].</summary>
     public abstract Span<T> Output(int steps);
+
+    /// <summary>Input <paramref name="input"/> at step <paramref name="step"/>, [B, size].</summary>
+    public Span<T> StepInput(int input, int step) => _inputs[input].AsSpan(RowsOf(step, _inputSizes[input]));
+
+    /// <summary>After backward reached step <paramref name="step"/>: the gradient w.r.t. its input, [B, size].</summary>
+    public Span<T> StepInputGradient(int input, int step) => _inputGradients[input].AsSpan(RowsOf(step, _inputSizes[input]));
+
+    /// <summary>The output at step <paramref name="step"/> of the last forward pass, [B, size].</summary>
+    public Span<T> StepOutput(int step) => Output(CheckStep(step) + 1).Slice(step * Batch * _outputSize, Batch * _outputSize);
+
+    /// <summary>Gradient of the loss w.r.t. the output at step <paramref name="step"/>, [B, size]; read by backward.</summary>
+    public Span<T> StepOutputGradient(int step) => _outputGradient.AsSpan(RowsOf(step, _outputSize));
+
+    private Range RowsOf(int step, int size)
+    {
+        CheckStep(step);
+        return new Range(step * Batch * size, (step + 1) * Batch * size);
+    }
+
+    private int CheckStep(int step)
+    {
+        if ((uint)step >= (uint)Capacity)
+            throw new ArgumentOutOfRangeException(nameof(step), step, $"step must be from 0 to {Capacity - 1}.");
+        return step;
+    }
 
     /// <summary>Gradient of the loss w.r.t. the output at every step, [T, B, size]; read by backward.</summary>
     public Span<T> OutputGradient(int steps) => _outputGradient.AsSpan(0, steps * Batch * _outputSize);
