@@ -39,6 +39,8 @@ public class ActivationTests(ITestOutputHelper output)
     [InlineData("tanh")]
     [InlineData("softplus")]
     [InlineData("exp")]
+    [InlineData("silu")]
+    [InlineData("softsign")]
     public void Float_WithinAFewUlp(string name)
     {
         float[] x = Grid();
@@ -52,6 +54,8 @@ public class ActivationTests(ITestOutputHelper output)
                 "sigmoid" => VectorMath.Sigmoid(v),
                 "tanh" => VectorMath.Tanh(v),
                 "softplus" => VectorMath.Softplus(v),
+                "silu" => VectorMath.Silu(v),
+                "softsign" => VectorMath.Softsign(v),
                 _ => VectorMath.Exp(v),
             };
             for (int l = 0; l < count; l++)
@@ -62,6 +66,8 @@ public class ActivationTests(ITestOutputHelper output)
                     "sigmoid" => 1 / (1 + Math.Exp(-xd)),
                     "tanh" => Math.Tanh(xd),
                     "softplus" => Math.Log(1 + Math.Exp(xd)),
+                    "silu" => xd / (1 + Math.Exp(-xd)),
+                    "softsign" => xd / (1 + Math.Abs(xd)),
                     _ => Math.Exp(xd),
                 };
                 worst = Math.Max(worst, Ulps(y[l], exact));
@@ -75,6 +81,8 @@ public class ActivationTests(ITestOutputHelper output)
     [InlineData("sigmoid")]
     [InlineData("tanh")]
     [InlineData("exp")]
+    [InlineData("silu")]
+    [InlineData("softsign")]
     public void Double_WithinAFewUlp(string name)
     {
         float[] grid = Grid();
@@ -88,6 +96,8 @@ public class ActivationTests(ITestOutputHelper output)
             {
                 "sigmoid" => VectorMath.Sigmoid(v),
                 "tanh" => VectorMath.Tanh(v),
+                "silu" => VectorMath.Silu(v),
+                "softsign" => VectorMath.Softsign(v),
                 _ => VectorMath.Exp(v),
             };
             for (int l = 0; l < count; l++)
@@ -96,6 +106,8 @@ public class ActivationTests(ITestOutputHelper output)
                 {
                     "sigmoid" => 1 / (1 + Math.Exp(-x[i + l])),
                     "tanh" => Math.Tanh(x[i + l]),
+                    "silu" => x[i + l] / (1 + Math.Exp(-x[i + l])),
+                    "softsign" => x[i + l] / (1 + Math.Abs(x[i + l])),
                     _ => Math.Exp(x[i + l]),
                 };
                 worst = Math.Max(worst, Ulps(y[l], exact));

@@ -42,7 +42,8 @@ public partial class LagThreeRnn;
 [Gate("a = layernorm(W @ x + U @ h)")]
 [Gate("e = exp(-softplus(a)) / (1 + relu(a))")]
 [Gate("l = log(1 + sigmoid(identity(a)))")]
-[Gate("h' = g * tanh(a - e * l) + 0.5 * h")]
+[Gate("s = silu(a) - softsign(W_s @ x)")]
+[Gate("h' = g * tanh(a - e * l) + 0.5 * h + 0.25 * s")]
 public partial class EveryFunctionRnn;
 
 /// <summary>A recursive cell with a per-node input and two states.</summary>

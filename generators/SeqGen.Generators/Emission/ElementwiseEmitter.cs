@@ -74,16 +74,8 @@ internal sealed class ElementwiseEmitter
         }
     }
 
-    private static string FunctionMethod(Function function) => function switch
-    {
-        Function.Sigmoid => "Sigmoid",
-        Function.Tanh => "Tanh",
-        Function.Relu => "Relu",
-        Function.Softplus => "Softplus",
-        Function.Exp => "Exp",
-        Function.Log => "Log",
-        _ => throw new System.InvalidOperationException(function + " is not elementwise."),
-    };
+    private static string FunctionMethod(Function function) =>
+        function.Row().Method ?? throw new System.InvalidOperationException(function + " has no runtime method.");
 
     private string Load(int id, bool vector)
     {
@@ -140,7 +132,7 @@ internal sealed class ElementwiseEmitter
     {
         for (int id = 0; id < _nodes.Count; id++)
         {
-            if (_nodes[id] is UnaryNode { Function: Function.Sigmoid or Function.Tanh } && NeedsGradient(_children[id][0]))
+            if (_nodes[id] is UnaryNode { Function: { } function } && function.Row().UsesOne && NeedsGradient(_children[id][0]))
                 return true;
         }
         return false;
@@ -210,17 +202,8 @@ internal sealed class ElementwiseEmitter
                 case UnaryNode { Function: null }:
                     Rule(0, "-" + y);
                     break;
-                case UnaryNode { Function: var function }:
-                    Rule(0, function switch
-                    {
-                        Function.Sigmoid => $"{y} * s * (1 - s), s = {of}",
-                        Function.Tanh => $"{y} * (1 - s * s), s = {of}",
-                        Function.Relu => $"{y} where {U(0)} > 0, else 0",
-                        Function.Softplus => $"{y} * sigmoid({U(0)})",
-                        Function.Exp => $"{y} * {of}",
-                        Function.Log => $"{y} / {F(0)}",
-                        _ => y,
-                    });
+                case UnaryNode { Function: { } function }:
+                    Rule(0, function.Row().Rule.Replace("{dy}", y).Replace("{f}", of).Replace("{x}", function == Function.Log ? F(0) : U(0)));
                     break;
                 case BinaryNode binary:
                     switch (binary.Operator)
@@ -331,10 +314,10 @@ internal sealed class ElementwiseEmitter
                     Need(c[0]);
                     Need(c[1]);
                     break;
-                case UnaryNode { Function: Function.Sigmoid or Function.Tanh or Function.Exp }:
+                case UnaryNode { Function: { } function } when function.Row().Reads == DerivativeReads.Value:
                     Need(id);
                     break;
-                case UnaryNode { Function: Function.Relu or Function.Softplus or Function.Log }:
+                case UnaryNode { Function: { } function } when function.Row().Reads == DerivativeReads.Argument:
                     Need(c[0]);
                     break;
             }
@@ -363,17 +346,9 @@ internal sealed class ElementwiseEmitter
             case UnaryNode { Function: null }:
                 Give(c[0], $"-{d}");
                 break;
-            case UnaryNode { Function: var function }:
-                Give(c[0], function switch
-                {
-                    Function.Sigmoid => $"{d} * {V(id)} * ({one} - {V(id)})",
-                    Function.Tanh => $"{d} * ({one} - {V(id)} * {V(id)})",
-                    Function.Relu => $"{CodeText.VectorMath}.PassWherePositive({V(c[0])}, {d})",
-                    Function.Softplus => $"{d} * {CodeText.VectorMath}.Sigmoid({V(c[0])})",
-                    Function.Exp => $"{d} * {V(id)}",
-                    Function.Log => $"{d} / {V(c[0])}",
-                    _ => d,
-                });
+            case UnaryNode { Function: { } function }:
+                Give(c[0], function.Row().Derivative
+                    .Replace("{d}", d).Replace("{y}", V(id)).Replace("{x}", V(c[0])).Replace("{one}", one).Replace("{math}", CodeText.VectorMath));
                 break;
             case BinaryNode binary:
                 switch (binary.Operator)

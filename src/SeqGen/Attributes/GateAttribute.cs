@@ -13,7 +13,7 @@ namespace SeqGen;
 /// <para>Operators: <c>@</c> matrix-vector product (binds tighter than <c>*</c>),
 /// <c>*</c> <c>/</c> elementwise, <c>+</c> <c>-</c>, unary <c>-</c>, numeric literals,
 /// parentheses and <c>[a; b]</c> concatenation. Functions: <c>sigmoid</c>, <c>tanh</c>,
-/// <c>relu</c>, <c>softplus</c>, <c>exp</c>, <c>log</c>, <c>identity</c>, <c>layernorm</c>.</para>
+/// <c>relu</c>, <c>softplus</c>, <c>exp</c>, <c>log</c>, <c>identity</c>, <c>silu</c>, <c>softsign</c>, <c>layernorm</c>.</para>
 /// </remarks>
 /// <example><c>[Gate("h' = o * tanh(c')")]</c></example>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]

@@ -140,6 +140,54 @@ public static class VectorMath
     public static T Softplus<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> =>
         T.Max(x, T.Zero) + T.LogP1(T.Exp(-T.Abs(x)));
 
+    /// <summary>silu(x) = x · sigmoid(x) (the swish of Ramachandran et al. with β = 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<T> Silu<T>(Vector<T> x) where T : unmanaged, IFloatingPointIeee754<T> => x * Sigmoid(x);
+
+    /// <summary>silu(x) = x · sigmoid(x).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Silu<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x * Sigmoid(x);
+
+    /// <summary>d silu / dx = s · (1 + x · (1 − s)) with s = sigmoid(x).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<T> SiluDerivative<T>(Vector<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Vector<T> s = Sigmoid(x);
+        return s * (Vector<T>.One + x * (Vector<T>.One - s));
+    }
+
+    /// <summary>d silu / dx = s · (1 + x · (1 − s)) with s = sigmoid(x).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T SiluDerivative<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T s = Sigmoid(x);
+        return s * (T.One + x * (T.One - s));
+    }
+
+    /// <summary>softsign(x) = x / (1 + |x|).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<T> Softsign<T>(Vector<T> x) where T : unmanaged, IFloatingPointIeee754<T> => x / (Vector<T>.One + Vector.Abs(x));
+
+    /// <summary>softsign(x) = x / (1 + |x|).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Softsign<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x / (T.One + T.Abs(x));
+
+    /// <summary>d softsign / dx = 1 / (1 + |x|)².</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<T> SoftsignDerivative<T>(Vector<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Vector<T> a = Vector<T>.One + Vector.Abs(x);
+        return Vector<T>.One / (a * a);
+    }
+
+    /// <summary>d softsign / dx = 1 / (1 + |x|)².</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T SoftsignDerivative<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T a = T.One + T.Abs(x);
+        return T.One / (a * a);
+    }
+
     /// <summary>The derivative of relu at x applied to d: d where x &gt; 0, else 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<T> PassWherePositive<T>(Vector<T> x, Vector<T> d) where T : unmanaged, IFloatingPointIeee754<T> =>
