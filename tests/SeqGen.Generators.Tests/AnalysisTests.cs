@@ -84,7 +84,7 @@ public class AnalysisTests(ITestOutputHelper output)
     {
         CellSpec spec = Cells.Check(Cells.Recursive(2, "h' = tanh(W @ [h[0]; h[1]] + b)"));
         output.WriteLine(SummaryEmitter.Describe(spec));
-        Assert.Equal("matrix[Hx2*H]", spec.ShapeOf("W"));
+        Assert.Equal("matrix[Hx(2*H)]", spec.ShapeOf("W"));
         Assert.Equal(CellKind.Recursive, spec.Kind);
         Assert.Equal(2, spec.Arity);
         Assert.Empty(spec.Inputs);
@@ -94,7 +94,7 @@ public class AnalysisTests(ITestOutputHelper output)
     public void ConcatenationInsideRecurrentCell_InputAndState()
     {
         CellSpec spec = Cells.Check(Cells.Recurrent("h' = tanh(W @ [x; h] + b)"));
-        Assert.Equal("matrix[HxH+I]", spec.ShapeOf("W"));
+        Assert.Equal("matrix[Hx(H+I)]", spec.ShapeOf("W"));
     }
 
     [Fact]
@@ -156,7 +156,7 @@ public class AnalysisTests(ITestOutputHelper output)
         var chain = (BoundBinary)sum.Right;
         Assert.Equal("A", ((BoundValue)chain.Left).Name);
         Assert.Equal(BinaryOperator.MatrixProduct, ((BoundBinary)chain.Right).Operator);
-        Assert.Equal("matrix[Hx2*H]", spec.ShapeOf("A"));
+        Assert.Equal("matrix[Hx(2*H)]", spec.ShapeOf("A"));
     }
 
     [Fact]
@@ -184,7 +184,7 @@ public class AnalysisTests(ITestOutputHelper output)
         Assert.Contains("SEQ007", Cells.ProblemIds(cell));
         var ordered = cell with { Equations = new Helpers.EquatableArray<string>(new[] { "o = sigmoid(V @ x)", "c' = tanh(W @ x + U @ [h[0]; h[1]; h[2]] + c[0])", "h' = o * tanh(c')" }) };
         CellSpec spec = Cells.Check(ordered);
-        Assert.Equal("matrix[Hx3*H]", spec.ShapeOf("U"));
+        Assert.Equal("matrix[Hx(3*H)]", spec.ShapeOf("U"));
         Assert.Equal(new[] { "c", "h" }, spec.States.Select(s => s.Name));
     }
 

@@ -3,13 +3,36 @@ namespace SeqGen.Generators.Tests;
 /// <summary>Every descriptor: its id on exactly the characters marked in the source.</summary>
 public class DiagnosticTests
 {
-    private static void Verify(string attributes, string className = "C") =>
+    private static GeneratorRun Verify(string attributes, string className = "C") =>
         new Markup($$"""
             using SeqGen;
             namespace Demo;
             {{attributes}}
             public partial class {{className}};
             """).Verify();
+
+    private static string Message(string attributes) =>
+        System.Linq.Enumerable.Single(Verify(attributes).Diagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void SEQ003_NamesTheOperandsAndTheirShapes() =>
+        Assert.Equal("The operands of 'f * x' have different shapes: 'f' is vector[H], 'x' is vector[I]",
+            Message("""[RecurrentCell] [Gate("f = sigmoid(h)")] [Gate("h' = tanh({|SEQ003:f * x|})")]"""));
+
+    [Fact]
+    public void SEQ003_SaysWhereAParametersShapeCameFrom() =>
+        Assert.Equal("The operands of '(b + x)' have different shapes: 'b' is vector[H] (from its first use, in equation 1: a = h + b), 'x' is vector[I]",
+            Message("""[RecurrentCell] [Gate("a = h + b")] [Gate("h' = a + {|SEQ003:(b + x)|}")]"""));
+
+    [Fact]
+    public void SEQ004_SaysWhereTheMatrixShapeCameFrom() =>
+        Assert.Equal("Inner sizes of 'U_z @ x' do not match: 'U_z' is matrix[HxH] (from its first use, in equation 1: z = sigmoid(W_z @ x + U_z @ h + b_z)), 'x' is vector[I]",
+            Message("""[RecurrentCell] [Gate("z = sigmoid(W_z @ x + U_z @ h + b_z)")] [Gate("h' = z * h + {|SEQ004:U_z @ x|}")]"""));
+
+    [Fact]
+    public void SEQ004_DeclaredShape_IsNamedAsTheOrigin() =>
+        Assert.Equal("Inner sizes of 'W @ x' do not match: 'W' is matrix[HxH] (declared Shape = \"H,H\"), 'x' is vector[I]",
+            Message("""[RecurrentCell] [Param("W", Shape = "H,H")] [Gate("h' = tanh({|SEQ004:W @ x|})")]"""));
 
     [Fact]
     public void SEQ001_SyntaxError_OnUnexpectedToken() =>

@@ -24,6 +24,16 @@ public class DocumentationTests
     }
 
     [Fact]
+    public void Errors_CannotBeSwitchedOff_WarningsCan()
+    {
+        foreach (var descriptor in DiagnosticDescriptors.All)
+        {
+            bool fixedSeverity = System.Linq.Enumerable.Contains(descriptor.CustomTags, Microsoft.CodeAnalysis.WellKnownDiagnosticTags.NotConfigurable);
+            Assert.Equal(descriptor.DefaultSeverity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error, fixedSeverity);
+        }
+    }
+
+    [Fact]
     public void ReadmeAndReleaseNotes_ListEveryDiagnostic()
     {
         string readme = RepositoryFile("README.md");

@@ -44,7 +44,7 @@ public class GenerationTests
         Assert.Contains("GeneratedCode", gru);
         string tree = run.Sources.Single(s => s.Contains("partial class TreeRnn"));
         Assert.Contains("partial class Trees", tree);
-        Assert.Contains("param W: matrix[Hx2*H]", tree);
+        Assert.Contains("param W: matrix[Hx(2*H)]", tree);
     }
 
     [Fact]

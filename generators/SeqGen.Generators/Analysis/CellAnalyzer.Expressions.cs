@@ -202,7 +202,7 @@ internal sealed partial class CellAnalyzer
             if (!SizeVariable.Unify(a.Length, b.Length))
             {
                 ReportInEquation(ProblemCode.ElementwiseShapeMismatch, binary.Range,
-                    "'" + binary.Operator.Symbol() + "'", a.Describe(), b.Describe());
+                    Snippet(binary.Range), Snippet(binary.Left.Range), a.Describe() + Origin(binary.Left), Snippet(binary.Right.Range), b.Describe() + Origin(binary.Right));
                 return ErrorNode.Instance;
             }
             type = a;
@@ -246,7 +246,7 @@ internal sealed partial class CellAnalyzer
         if (right.Type is not VectorType vector || !SizeVariable.Unify(matrix.Columns, vector.Length))
         {
             ReportInEquation(ProblemCode.MatrixProductShapeMismatch, product.Range,
-                name.Name, matrix.Describe(), right.Type.Describe());
+                Snippet(product.Range), name.Name, matrix.Describe(), FirstUse(name.Name, name.Range), Snippet(product.Right.Range), right.Type.Describe() + Origin(product.Right));
             return ErrorNode.Instance;
         }
         var leftNode = new ValueNode(ValueKind.Parameter, name.Name, 0, matrix);

@@ -105,6 +105,30 @@ internal sealed partial class CellAnalyzer
     private void ReportInEquation(ProblemCode code, TextRange range, params string[] args) =>
         Report(code, ProblemOrigin.Equation, _equation, range, args);
 
+    // The characters of the current equation a range covers, as the user wrote them.
+    private string Snippet(TextRange range)
+    {
+        string text = _cell.Equations[_equation];
+        return range.Start >= 0 && range.End <= text.Length ? text.Substring(range.Start, range.Length) : "";
+    }
+
+    /// <summary>
+    /// Where a parameter's shape was settled, when that is another place than <paramref name="here"/>:
+    /// a wrong first use otherwise makes a later, correct line look wrong.
+    /// </summary>
+    private string FirstUse(string parameter, TextRange here)
+    {
+        if (_overrides.TryGetValue(parameter, out ParamOverride? declared) && declared.Shape is not null)
+            return $" (declared Shape = \"{declared.Declaration.Shape}\")";
+        if (!_parameters.TryGetValue(parameter, out ParamUse? use) || (use.Equation == _equation && use.Range == here))
+            return "";
+        return $" (from its first use, in equation {Ordinal(use.Equation)}: {_cell.Equations[use.Equation]})";
+    }
+
+    // For an operand that is a bare parameter, where its shape came from.
+    private string Origin(Expression operand) =>
+        operand is NameExpression { IsNewState: false, Index: null } name && _parameters.ContainsKey(name.Name) ? FirstUse(name.Name, name.Range) : "";
+
     private static TextRange Whole(string? text) => new(0, text?.Length ?? 0);
 
     private static string Quote(string name) => "'" + name + "'";

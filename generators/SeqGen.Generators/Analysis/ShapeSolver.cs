@@ -77,7 +77,7 @@ internal sealed class MatrixType(SizeVariable rows, SizeVariable columns) : Valu
 
     public SizeVariable Columns { get; } = columns;
 
-    public override string Describe() => $"matrix[{Rows}x{Columns}]";
+    public override string Describe() => Model.Shape.MatrixText(Rows.ToString(), Columns.ToString());
 }
 
 /// <summary>The type of an expression that already has an error: it silences follow-on errors.</summary>

@@ -20,6 +20,11 @@ internal sealed record Shape(ShapeKind Kind, Size? Rows, Size? Columns)
     {
         ShapeKind.Scalar => "scalar",
         ShapeKind.Vector => $"vector[{Rows}]",
-        _ => $"matrix[{Rows}x{Columns}]",
+        _ => MatrixText(Rows!.ToString(), Columns!.ToString()),
     };
+
+    /// <summary>"matrix[HxI]", with a compound size in parentheses: "matrix[Hx(H+I)]", never "HxH+I".</summary>
+    public static string MatrixText(string rows, string columns) => $"matrix[{Dimension(rows)}x{Dimension(columns)}]";
+
+    private static string Dimension(string size) => size.IndexOfAny(new[] { '+', '-', '*' }, 1) > 0 ? "(" + size + ")" : size;
 }
