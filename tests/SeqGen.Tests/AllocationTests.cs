@@ -1,3 +1,5 @@
+using SeqGen.Training;
+using SeqGen.Modules;
 using System;
 using SeqGen.Cells;
 using SeqGen.Model;
@@ -5,6 +7,7 @@ using SeqGen.Model;
 namespace SeqGen.Tests;
 
 /// <summary>Once the workspace exists, training steps allocate nothing on the heap.</summary>
+[Collection(nameof(ThreadedAllocationTests))]
 public class AllocationTests
 {
     private static void TrainStep(RecurrentCellBase<float> cell, SequenceWorkspace<float> ws, int steps)
@@ -70,6 +73,41 @@ public class AllocationTests
             cell.Forward(ws, 5);
             cell.Backward(ws, 5);
         }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void WholeTrainingLoop_AllocatesNothing()
+    {
+        var cell = new Lstm<float>(inputSize: 6, hiddenSize: 24, seed: 1);
+        var head = new Linear<float>(inputs: 24, outputs: 5, seed: 2);
+        var modules = new ModuleDict<float> { ["cell"] = cell, ["head"] = head };
+        var adam = new Adam<float>(modules, learningRate: 1e-3);
+        var ws = cell.CreateWorkspace(steps: 10, batch: 4);
+        var logits = new float[10 * 4 * 5];
+        var dLogits = new float[logits.Length];
+        var targets = new int[40];
+        for (int i = 0; i < targets.Length; i++)
+            targets[i] = i % 5;
+        for (int i = 0; i < 10 * 4 * 6; i++)
+            ws.Input(0)[i] = MathF.Sin(i);
+
+        void Step()
+        {
+            cell.Forward(ws, 10);
+            head.Forward(ws.Output(10), logits, 40);
+            Losses.SoftmaxCrossEntropy<float>(logits, targets, 5, dLogits);
+            adam.ZeroGradients();
+            head.Backward(ws.Output(10), dLogits, ws.OutputGradient(10), 40);
+            cell.Backward(ws, 10);
+            GradientClipping.ByGlobalNorm(modules, 1.0);
+            adam.Step();
+        }
+        for (int i = 0; i < 3; i++)
+            Step();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++)
+            Step();
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 }

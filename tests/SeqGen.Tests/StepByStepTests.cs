@@ -146,6 +146,21 @@ public class StepByStepTests
         Assert.True(report.Passed, report.ToString());
     }
 
+    private static void Near(ReadOnlySpan<double> expected, ReadOnlySpan<double> actual, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            if (!(Math.Abs(expected[i] - actual[i]) <= 1e-12 * Math.Max(1, Math.Abs(expected[i]))))
+                Assert.Fail($"{what}[{i}]: sequence {expected[i]:R}, step by step {actual[i]:R}");
+        }
+    }
+}
+
+/// <summary>Measures allocations, so it runs alone (see <see cref="SequenceModelAllocationTests"/>).</summary>
+[Collection(nameof(ThreadedAllocationTests))]
+public class StepByStepAllocationTests
+{
     [Fact]
     public void SteppingAllocatesNothing()
     {
@@ -167,15 +182,5 @@ public class StepByStepTests
         for (int i = 0; i < 20; i++)
             Pass();
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-    }
-
-    private static void Near(ReadOnlySpan<double> expected, ReadOnlySpan<double> actual, string what)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
-        {
-            if (!(Math.Abs(expected[i] - actual[i]) <= 1e-12 * Math.Max(1, Math.Abs(expected[i]))))
-                Assert.Fail($"{what}[{i}]: sequence {expected[i]:R}, step by step {actual[i]:R}");
-        }
     }
 }

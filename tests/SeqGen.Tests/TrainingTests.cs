@@ -224,41 +224,6 @@ public class TrainingTests
         Assert.Throws<ArgumentOutOfRangeException>(() => embedding.Forward(new[] { 4 }, new double[2]));
     }
 
-    [Fact]
-    public void WholeTrainingLoop_AllocatesNothing()
-    {
-        var cell = new Lstm<float>(inputSize: 6, hiddenSize: 24, seed: 1);
-        var head = new Linear<float>(inputs: 24, outputs: 5, seed: 2);
-        var modules = new ModuleDict<float> { ["cell"] = cell, ["head"] = head };
-        var adam = new Adam<float>(modules, learningRate: 1e-3);
-        var ws = cell.CreateWorkspace(steps: 10, batch: 4);
-        var logits = new float[10 * 4 * 5];
-        var dLogits = new float[logits.Length];
-        var targets = new int[40];
-        for (int i = 0; i < targets.Length; i++)
-            targets[i] = i % 5;
-        for (int i = 0; i < 10 * 4 * 6; i++)
-            ws.Input(0)[i] = MathF.Sin(i);
-
-        void Step()
-        {
-            cell.Forward(ws, 10);
-            head.Forward(ws.Output(10), logits, 40);
-            Losses.SoftmaxCrossEntropy<float>(logits, targets, 5, dLogits);
-            adam.ZeroGradients();
-            head.Backward(ws.Output(10), dLogits, ws.OutputGradient(10), 40);
-            cell.Backward(ws, 10);
-            GradientClipping.ByGlobalNorm(modules, 1.0);
-            adam.Step();
-        }
-        for (int i = 0; i < 3; i++)
-            Step();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++)
-            Step();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-    }
-
     private static void CheckGradient(Func<double[], double> loss, double[] x, double[] gradient)
     {
         for (int i = 0; i < x.Length; i++)

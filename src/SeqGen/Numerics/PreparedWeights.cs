@@ -1,0 +1,97 @@
+using System;
+using System.ComponentModel;
+using System.Numerics;
+
+namespace SeqGen.CompilerServices;
+
+/// <summary>
+/// The weights W [outputs × inputs] of a product a pass repeats at every step — y = x·Wᵀ forward,
+/// dx += dy·W backward — laid out once per pass in the form the fastest kernel for the batch
+/// reads. The runtime decides the strategy (packed for the GEMM micro-kernel from
+/// <see cref="PackFromRows"/> rows, transposed for a row-vector product below), so generated code
+/// only says when a pass starts and which product it runs. Unprepared (a stream's step), the
+/// products read the weights as they are.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class PreparedWeights<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>From this many rows a pass packs its weights (measured faster from 4 rows, packing included).</summary>
+    public const int PackFromRows = 4;
+
+    private enum Layout
+    {
+        AsStored,
+        PackedForward,
+        TransposedForward,
+        PackedBackward,
+    }
+
+    private readonly T[] _buffer;
+    private readonly int _outputs, _inputs;
+    private Layout _layout;
+
+    /// <summary>Room for every layout of an [<paramref name="outputs"/> × <paramref name="inputs"/>] matrix.</summary>
+    public PreparedWeights(int outputs, int inputs)
+    {
+        _outputs = outputs;
+        _inputs = inputs;
+        _buffer = new T[Math.Max(Math.Max(Numerics.Gemm.PackedLength<T>(inputs, outputs), Numerics.Gemm.PackedLength<T>(outputs, inputs)), outputs * inputs)];
+    }
+
+    /// <summary>Lays the weights out for the forward products of a pass over <paramref name="rows"/> rows per step.</summary>
+    public void PrepareForward(ReadOnlySpan<T> weights, int rows)
+    {
+        if (rows >= PackFromRows)
+        {
+            Numerics.Gemm.Pack<T>(true, _inputs, _outputs, weights, _inputs, _buffer);
+            _layout = Layout.PackedForward;
+        }
+        else
+        {
+            // A few rows: each step is a row vector times Wᵀ, read row by row.
+            Numerics.Gemm.Transpose<T>(weights, _outputs, _inputs, _buffer);
+            _layout = Layout.TransposedForward;
+        }
+    }
+
+    /// <summary>Lays the weights out for the backward products of a pass over <paramref name="rows"/> rows per step.</summary>
+    public void PrepareBackward(ReadOnlySpan<T> weights, int rows)
+    {
+        if (rows >= PackFromRows)
+        {
+            Numerics.Gemm.Pack<T>(false, _outputs, _inputs, weights, _inputs, _buffer);
+            _layout = Layout.PackedBackward;
+        }
+        else
+        {
+            // dy·W with W as stored is already the row-vector form.
+            _layout = Layout.AsStored;
+        }
+    }
+
+    /// <summary>y [rows × outputs] (leading dimension <paramref name="ldy"/>) = x · Wᵀ, overwritten.</summary>
+    public void Forward(int rows, ReadOnlySpan<T> x, int ldx, ReadOnlySpan<T> weights, Span<T> y, int ldy)
+    {
+        switch (_layout)
+        {
+            case Layout.PackedForward:
+                Numerics.Gemm.MultiplyPacked<T>(rows, _outputs, _inputs, x, ldx, _buffer, y, ldy, false);
+                break;
+            case Layout.TransposedForward:
+                Numerics.Gemm.Compute<T>(false, false, rows, _outputs, _inputs, x, ldx, _buffer, _outputs, y, ldy, false);
+                break;
+            default:
+                Numerics.Gemm.Compute<T>(false, true, rows, _outputs, _inputs, x, ldx, weights, _inputs, y, ldy, false);
+                break;
+        }
+    }
+
+    /// <summary>dx [rows × inputs] (leading dimension <paramref name="lddx"/>) += dy · W.</summary>
+    public void Backward(int rows, ReadOnlySpan<T> dy, int lddy, ReadOnlySpan<T> weights, Span<T> dx, int lddx)
+    {
+        if (_layout == Layout.PackedBackward)
+            Numerics.Gemm.MultiplyPacked<T>(rows, _inputs, _outputs, dy, lddy, _buffer, dx, lddx, true);
+        else
+            Numerics.Gemm.Compute<T>(false, false, rows, _inputs, _outputs, dy, lddy, weights, _inputs, dx, lddx, true);
+    }
+}
