@@ -1,8 +1,8 @@
-using SeqGen.Training;
-using SeqGen.Modules;
 using System;
 using SeqGen.Cells;
 using SeqGen.Model;
+using SeqGen.Modules;
+using SeqGen.Training;
 
 namespace SeqGen.Tests;
 

@@ -45,18 +45,13 @@ internal sealed partial class CellEmitter
             for (int x = 0; x < _plan.Temps.Count; x++)
                 fields.AddRange(new[] { $"X{x}", $"dX{x}" });
             foreach (ProductGroup group in _plan.Groups)
-            {
                 fields.AddRange(new[] { $"G{group.Index}", $"dG{group.Index}" });
-                if (!group.Hoisted && Recurrent)
-                    fields.Add($"WP{group.Index}");
-            }
             foreach (string field in fields)
                 _w.Line($"internal readonly T[] {field};");
-            if (Recurrent)
+            foreach (ProductGroup group in _plan.Groups)
             {
-                _w.Line("// What WP* hold for the forward steps: 1 the weights packed, 2 transposed, 0 nothing of use");
-                _w.Line("// (a stream, or after a backward pass, which packs them its own way).");
-                _w.Line("internal int ForwardLayout;");
+                if (!group.Hoisted && Recurrent)
+                    _w.Line($"internal readonly {PreparedWeights} WP{group.Index};");
             }
             _w.Line();
             if (Recurrent)
@@ -77,6 +72,8 @@ internal sealed partial class CellEmitter
         }
         _w.Line();
     }
+
+    private const string PreparedWeights = "global::SeqGen.CompilerServices.PreparedWeights<T>";
 
     // Tape buffers hold every step's values; gradients of intermediates and temps only the current step's.
     private void EmitTapeBuffers(string steps, string rows)
@@ -99,11 +96,7 @@ internal sealed partial class CellEmitter
             _w.Line($"G{group.Index} = new T[{steps} * {rows} * {total}];");
             _w.Line($"dG{group.Index} = new T[{steps} * {rows} * {total}];");
             if (!group.Hoisted && Recurrent)
-            {
-                // Room for either layout: packed for one pass direction or the other, or transposed.
-                string cols = CellSize(group.Operand.Length);
-                _w.Line($"WP{group.Index} = new T[global::System.Math.Max(global::SeqGen.Numerics.Gemm.PackedLength<T>({cols}, {total}), global::SeqGen.Numerics.Gemm.PackedLength<T>({total}, {cols}))];");
-            }
+                _w.Line($"WP{group.Index} = new {PreparedWeights}({total}, {CellSize(group.Operand.Length)});");
         }
     }
 

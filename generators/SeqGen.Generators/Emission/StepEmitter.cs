@@ -341,54 +341,21 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
             writer.Line(byRows);
             return;
         }
-        // A sequence pass lays the weights out once (see EmitPrepareWeights), so no step repacks
-        // them; a streaming step reads them as they are.
-        string laidOut = $"ws.WP{CodeText.Int(group.Index)}";
-        writer.Line("if (ws.ForwardLayout == 1)");
-        writer.Line($"    global::SeqGen.Numerics.Gemm.MultiplyPacked<T>({rows}, {total}, {cols}, {operand}, {cols}, {laidOut}, {output}, {total}, false);");
-        writer.Line("else if (ws.ForwardLayout == 2)");
-        writer.Line($"    {CodeText.Gemm}(false, false, {rows}, {total}, {cols}, {operand}, {cols}, {laidOut}, {total}, {output}, {total}, false);");
-        writer.Line("else");
-        writer.Line("    " + byRows);
+        // A pass lays the weights out once (see EmitPrepareWeights) in the form the runtime picks
+        // for its batch; a streaming step reads them as they are.
+        writer.Line($"ws.WP{CodeText.Int(group.Index)}.Forward({rows}, {operand}, {cols}, {Weights(group)}, {output}, {total});");
     }
 
-    /// <summary>
-    /// At the start of a sequence pass, lays out the weights of every per-step product in the
-    /// workspace: packed for the GEMM micro-kernel when the batch has 4 rows or more; for fewer,
-    /// the forward pass transposes them, so each step is a row vector times a matrix read row by
-    /// row, which the backward pass gets from the weights as they are.
-    /// </summary>
+    private static string Weights(ProductGroup group) =>
+        $"P.AsSpan(_o_{group.Members[0].Matrix}, {CodeText.Size(group.TotalRows)} * {CodeText.Size(group.Operand.Length)})";
+
+    /// <summary>At the start of a pass, has the runtime lay out the weights of every per-step product for the batch.</summary>
     public void EmitPrepareWeights(SourceWriter writer, bool backward)
     {
         if (!address.Recurrent)
             return;
-        if (!backward)
-            writer.Line("ws.ForwardLayout = B >= 4 ? 1 : 2;");
-        using (writer.Block("if (B >= 4)"))
-        {
-            if (backward)
-                writer.Line("ws.ForwardLayout = 0;");
-            foreach (ProductGroup group in RecurrentGroups())
-            {
-                string cols = CodeText.Size(group.Operand.Length);
-                string total = CodeText.Size(group.TotalRows);
-                string weights = $"P.AsSpan(_o_{group.Members[0].Matrix}, {total} * {cols})";
-                // Forward reads Wᵀ (k = operand size); backward reads W (k = output size).
-                string shape = backward ? $"false, {total}, {cols}" : $"true, {cols}, {total}";
-                writer.Line($"global::SeqGen.Numerics.Gemm.Pack<T>({shape}, {weights}, {cols}, ws.WP{CodeText.Int(group.Index)});");
-            }
-        }
-        if (backward)
-            return;
-        using (writer.Block("else"))
-        {
-            foreach (ProductGroup group in RecurrentGroups())
-            {
-                string cols = CodeText.Size(group.Operand.Length);
-                string total = CodeText.Size(group.TotalRows);
-                writer.Line($"global::SeqGen.Numerics.Gemm.Transpose<T>(P.AsSpan(_o_{group.Members[0].Matrix}, {total} * {cols}), {total}, {cols}, ws.WP{CodeText.Int(group.Index)});");
-            }
-        }
+        foreach (ProductGroup group in RecurrentGroups())
+            writer.Line($"ws.WP{CodeText.Int(group.Index)}.Prepare{(backward ? "Backward" : "Forward")}({Weights(group)}, B);");
     }
 
     private List<ProductGroup> RecurrentGroups() => plan.Groups.FindAll(g => !g.Hoisted);
@@ -405,11 +372,7 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
             writer.Line(asStored);
             return;
         }
-        // The backward pass packed the weights once for a batch; fewer rows read them as they are.
-        writer.Line("if (B >= 4)");
-        writer.Line($"    global::SeqGen.Numerics.Gemm.MultiplyPacked<T>({rows}, {cols}, {total}, {dOut}, {total}, ws.WP{CodeText.Int(group.Index)}, {dOperand}, {cols}, true);");
-        writer.Line("else");
-        writer.Line("    " + asStored);
+        writer.Line($"ws.WP{CodeText.Int(group.Index)}.Backward({rows}, {dOut}, {total}, {Weights(group)}, {dOperand}, {cols});");
     }
 
     private void EmitLayerNormForward(SourceWriter writer, LayerNormOperation op)
