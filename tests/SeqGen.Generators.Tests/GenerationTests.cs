@@ -145,3 +145,46 @@ public class GenerationTests
             ? steps.SelectMany(step => step.Outputs).Select(output => output.Reason).ToArray()
             : System.Array.Empty<IncrementalStepRunReason>();
 }
+
+/// <summary>
+/// Every member a generated cell inherits or declares is in the generator's list of taken names,
+/// so a parameter named like one (say <c>StepForward</c> or <c>Children</c>) gets SEQ032 and no
+/// clashing property, instead of code that does not compile.
+/// </summary>
+public class GeneratedMemberTests
+{
+    [Theory]
+    [InlineData(typeof(SeqGen.Model.RecurrentCellBase<float>))]
+    [InlineData(typeof(SeqGen.Model.RecursiveCellBase<float>))]
+    public void EveryBaseMember_IsATakenName(System.Type cellBase)
+    {
+        const System.Reflection.BindingFlags flags = System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic
+            | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.FlattenHierarchy;
+        var missing = new System.Collections.Generic.List<string>();
+        var checkedNames = new System.Collections.Generic.HashSet<string>();
+        for (System.Type? type = cellBase; type is not null && type != typeof(object); type = type.BaseType)
+        {
+            foreach (System.Reflection.MemberInfo member in type.GetMembers(flags))
+            {
+                bool visible = member switch
+                {
+                    System.Reflection.MethodBase method => method.IsPublic || method.IsFamily || method.IsFamilyOrAssembly,
+                    System.Reflection.PropertyInfo property => property.GetMethod is { } get && (get.IsPublic || get.IsFamily || get.IsFamilyOrAssembly),
+                    System.Reflection.FieldInfo field => field.IsPublic || field.IsFamily || field.IsFamilyOrAssembly,
+                    _ => false,
+                };
+                string name = member.Name;
+                if (!visible || name.Contains('.') || name.StartsWith("get_", System.StringComparison.Ordinal) || name.StartsWith("set_", System.StringComparison.Ordinal) || name == ".ctor")
+                    continue;
+                checkedNames.Add(name);
+                if (!Generators.Model.GeneratedMembers.Takes(name, "SomeCell"))
+                    missing.Add($"{type.Name}.{name}");
+            }
+        }
+        Assert.Empty(missing);
+        if (cellBase == typeof(SeqGen.Model.RecurrentCellBase<float>))
+            Assert.Contains("StepForward", checkedNames);
+        Assert.Contains("NamedParameters", checkedNames);
+        Assert.Contains("BeginForward", checkedNames);
+    }
+}

@@ -88,7 +88,7 @@ internal sealed partial class CellEmitter
         for (int s = 0; s < _spec.States.Count; s++)
         {
             string length = CodeText.Size(_spec.States[s].Size);
-            _w.Line($"for (int k = 0; k < {Lead(s)}; k++) {Array}.Copy(ws.Init{s}, 0, ws.S{s}, k * B * {length}, B * {length});");
+            _w.Line($"for (int k = 0; k < {Lead(s)}; k++) {Array}.Copy(ws.{_address.Initial(s)}, 0, ws.{_address.History(s)}, k * B * {length}, B * {length});");
         }
     }
 
@@ -97,7 +97,7 @@ internal sealed partial class CellEmitter
         for (int s = 0; s < _spec.States.Count; s++)
         {
             string length = CodeText.Size(_spec.States[s].Size);
-            _w.Line($"{Array}.Copy(ws.S{s}, ({step} + {Lead(s)}) * B * {length}, ws.Final{s}, 0, B * {length});");
+            _w.Line($"{Array}.Copy(ws.{_address.History(s)}, ({step} + {Lead(s)}) * B * {length}, ws.{_address.Final(s)}, 0, B * {length});");
         }
     }
 
@@ -106,14 +106,14 @@ internal sealed partial class CellEmitter
     private void EmitStartBackward()
     {
         for (int i = 0; i < _spec.Inputs.Count; i++)
-            _w.Line($"{Array}.Clear(ws.dIn{i}, 0, steps * B * {CodeText.Size(_spec.Inputs[i].Size)});");
+            _w.Line($"{Array}.Clear(ws.d{_address.Input(i)}, 0, steps * B * {CodeText.Size(_spec.Inputs[i].Size)});");
         foreach (ProductGroup group in _plan.Groups)
-            _w.Line($"{Array}.Clear(ws.dG{group.Index}, 0, steps * B * {CodeText.Size(group.TotalRows)});");
+            _w.Line($"{Array}.Clear(ws.d{_address.Product(group)}, 0, steps * B * {CodeText.Size(group.TotalRows)});");
         for (int s = 0; s < _spec.States.Count; s++)
         {
             string length = CodeText.Size(_spec.States[s].Size);
-            _w.Line($"{Array}.Clear(ws.dS{s});");
-            _w.Line($"{AddTo}(ws.dS{s}.AsSpan((steps - 1 + {Lead(s)}) * B * {length}, B * {length}), T.One, ws.dFinal{s});");
+            _w.Line($"{Array}.Clear(ws.d{_address.History(s)});");
+            _w.Line($"{AddTo}(ws.d{_address.History(s)}.AsSpan((steps - 1 + {Lead(s)}) * B * {length}, B * {length}), T.One, ws.d{_address.Final(s)});");
         }
     }
 
@@ -122,7 +122,7 @@ internal sealed partial class CellEmitter
         int s = _plan.StateIndex(_spec.Output);
         string length = CodeText.Size(_spec.States[s].Size);
         _w.Line("if (!ws.HasLengths)");
-        _w.Line($"    {AddTo}(ws.dS{s}.AsSpan({Lead(s)} * B * {length}, steps * B * {length}), T.One, ws.dOut.AsSpan(0, steps * B * {length}));");
+        _w.Line($"    {AddTo}(ws.d{_address.History(s)}.AsSpan({Lead(s)} * B * {length}, steps * B * {length}), T.One, ws.dOutput.AsSpan(0, steps * B * {length}));");
         _w.Line("else");
         _w.Line("    for (int t = 0; t < steps; t++)");
         EmitAddOutputGradientRows("        ", s, length);
@@ -133,7 +133,7 @@ internal sealed partial class CellEmitter
         int s = _plan.StateIndex(_spec.Output);
         string length = CodeText.Size(_spec.States[s].Size);
         _w.Line("if (!ws.HasLengths)");
-        _w.Line($"    {AddTo}(ws.dS{s}.AsSpan(({step} + {Lead(s)}) * B * {length}, B * {length}), T.One, ws.dOut.AsSpan({step} * B * {length}, B * {length}));");
+        _w.Line($"    {AddTo}(ws.d{_address.History(s)}.AsSpan(({step} + {Lead(s)}) * B * {length}, B * {length}), T.One, ws.dOutput.AsSpan({step} * B * {length}, B * {length}));");
         _w.Line("else");
         EmitAddOutputGradientRows("    ", s, length, step);
     }
@@ -143,7 +143,7 @@ internal sealed partial class CellEmitter
     {
         _w.Line($"{indent}for (int b = 0; b < B; b++)");
         _w.Line($"{indent}    if (!ws.IsPadding({t}, b))");
-        _w.Line($"{indent}        {AddTo}(ws.dS{s}.AsSpan((({t} + {Lead(s)}) * B + b) * {length}, {length}), T.One, ws.dOut.AsSpan(({t} * B + b) * {length}, {length}));");
+        _w.Line($"{indent}        {AddTo}(ws.d{_address.History(s)}.AsSpan((({t} + {Lead(s)}) * B + b) * {length}, {length}), T.One, ws.dOutput.AsSpan(({t} * B + b) * {length}, {length}));");
     }
 
     private void EmitBackwardOfStep()
@@ -160,8 +160,8 @@ internal sealed partial class CellEmitter
         for (int s = 0; s < _spec.States.Count; s++)
         {
             string length = CodeText.Size(_spec.States[s].Size);
-            _w.Line($"{Array}.Copy(ws.dS{s}, 0, ws.dInit{s}, 0, B * {length});");
-            _w.Line($"for (int k = 1; k < {Lead(s)}; k++) {AddTo}(ws.dInit{s}, T.One, ws.dS{s}.AsSpan(k * B * {length}, B * {length}));");
+            _w.Line($"{Array}.Copy(ws.d{_address.History(s)}, 0, ws.d{_address.Initial(s)}, 0, B * {length});");
+            _w.Line($"for (int k = 1; k < {Lead(s)}; k++) {AddTo}(ws.d{_address.Initial(s)}, T.One, ws.d{_address.History(s)}.AsSpan(k * B * {length}, B * {length}));");
         }
     }
 
@@ -178,7 +178,7 @@ internal sealed partial class CellEmitter
                 for (int s = 0; s < _spec.States.Count; s++)
                 {
                     string length = CodeText.Size(_spec.States[s].Size);
-                    _w.Line($"{Array}.Copy(ws.S{s}, ((t + {Lead(s)} - 1) * B + b) * {length}, ws.S{s}, ((t + {Lead(s)}) * B + b) * {length}, {length});");
+                    _w.Line($"{Array}.Copy(ws.{_address.History(s)}, ((t + {Lead(s)} - 1) * B + b) * {length}, ws.{_address.History(s)}, ((t + {Lead(s)}) * B + b) * {length}, {length});");
                 }
             }
         }
@@ -193,8 +193,8 @@ internal sealed partial class CellEmitter
                 for (int s = 0; s < _spec.States.Count; s++)
                 {
                     string length = CodeText.Size(_spec.States[s].Size);
-                    _w.Line($"{AddTo}(ws.dS{s}.AsSpan(((t + {Lead(s)} - 1) * B + b) * {length}, {length}), T.One, ws.dS{s}.AsSpan(((t + {Lead(s)}) * B + b) * {length}, {length}));");
-                    _w.Line($"ws.dS{s}.AsSpan(((t + {Lead(s)}) * B + b) * {length}, {length}).Clear();");
+                    _w.Line($"{AddTo}(ws.d{_address.History(s)}.AsSpan(((t + {Lead(s)} - 1) * B + b) * {length}, {length}), T.One, ws.d{_address.History(s)}.AsSpan(((t + {Lead(s)}) * B + b) * {length}, {length}));");
+                    _w.Line($"ws.d{_address.History(s)}.AsSpan(((t + {Lead(s)}) * B + b) * {length}, {length}).Clear();");
                 }
             }
         }
@@ -203,9 +203,9 @@ internal sealed partial class CellEmitter
     private void EmitClearStepGradients()
     {
         for (int e = 0; e < _plan.Intermediates.Count; e++)
-            _w.Line($"{Array}.Clear(ws.dE{e}, 0, B * {CodeText.Size(_plan.Intermediates[e].Length)});");
+            _w.Line($"{Array}.Clear(ws.d{_address.Intermediate(e)}, 0, B * {CodeText.Size(_plan.Intermediates[e].Length)});");
         for (int x = 0; x < _plan.Temps.Count; x++)
-            _w.Line($"{Array}.Clear(ws.dX{x}, 0, B * {CodeText.Size(_plan.Temps[x].Length)});");
+            _w.Line($"{Array}.Clear(ws.d{_address.Temp(x)}, 0, B * {CodeText.Size(_plan.Temps[x].Length)});");
     }
 
     private void EmitRecursiveEntryPoints()
@@ -228,15 +228,15 @@ internal sealed partial class CellEmitter
             _w.Line("T[] P = Parameters;");
             _w.Line("T[] Gr = Gradients;");
             for (int i = 0; i < _spec.Inputs.Count; i++)
-                _w.Line($"{Array}.Clear(ws.dIn{i}, 0, B * {CodeText.Size(_spec.Inputs[i].Size)});");
+                _w.Line($"{Array}.Clear(ws.d{_address.Input(i)}, 0, B * {CodeText.Size(_spec.Inputs[i].Size)});");
             foreach (ProductGroup group in _plan.Groups)
-                _w.Line($"{Array}.Clear(ws.dG{group.Index}, 0, B * {CodeText.Size(group.TotalRows)});");
+                _w.Line($"{Array}.Clear(ws.d{_address.Product(group)}, 0, B * {CodeText.Size(group.TotalRows)});");
             for (int s = 0; s < _spec.States.Count; s++)
             {
                 string length = CodeText.Size(_spec.States[s].Size);
-                _w.Line($"{Array}.Copy(ws.UserdN{s}, ws.dN{s}, B * {length});");
+                _w.Line($"{Array}.Copy(ws.{_address.CallerNewGradient(s)}, ws.d{_address.New(s)}, B * {length});");
                 for (int k = 0; k < _spec.Arity; k++)
-                    _w.Line($"{Array}.Clear(ws.dC{s}_{k}, 0, B * {length});");
+                    _w.Line($"{Array}.Clear(ws.d{_address.Child(s, k)}, 0, B * {length});");
             }
             EmitClearStepGradients();
             _w.Line("BackwardStep(ws, 0, B);");

@@ -24,34 +24,34 @@ internal sealed partial class CellEmitter
             _w.Line("internal int StepRows;");
             var fields = new List<string>();
             for (int i = 0; i < _spec.Inputs.Count; i++)
-                fields.AddRange(new[] { $"In{i}", $"dIn{i}" });
+                fields.AddRange(new[] { $"{_address.Input(i)}", $"d{_address.Input(i)}" });
             for (int s = 0; s < _spec.States.Count; s++)
             {
                 if (Recurrent)
                 {
-                    fields.AddRange(new[] { $"S{s}", $"dS{s}", $"Init{s}", $"dInit{s}", $"Final{s}", $"dFinal{s}" });
+                    fields.AddRange(new[] { $"{_address.History(s)}", $"d{_address.History(s)}", $"{_address.Initial(s)}", $"d{_address.Initial(s)}", $"{_address.Final(s)}", $"d{_address.Final(s)}" });
                 }
                 else
                 {
-                    fields.AddRange(new[] { $"N{s}", $"dN{s}", $"UserdN{s}" });
+                    fields.AddRange(new[] { $"{_address.New(s)}", $"d{_address.New(s)}", $"{_address.CallerNewGradient(s)}" });
                     for (int k = 0; k < _spec.Arity; k++)
-                        fields.AddRange(new[] { $"C{s}_{k}", $"dC{s}_{k}" });
+                        fields.AddRange(new[] { $"{_address.Child(s, k)}", $"d{_address.Child(s, k)}" });
                 }
             }
             if (Recurrent)
-                fields.Add("dOut");
+                fields.Add("dOutput");
             for (int e = 0; e < _plan.Intermediates.Count; e++)
-                fields.AddRange(new[] { $"E{e}", $"dE{e}" });
+                fields.AddRange(new[] { $"{_address.Intermediate(e)}", $"d{_address.Intermediate(e)}" });
             for (int x = 0; x < _plan.Temps.Count; x++)
-                fields.AddRange(new[] { $"X{x}", $"dX{x}" });
+                fields.AddRange(new[] { $"{_address.Temp(x)}", $"d{_address.Temp(x)}" });
             foreach (ProductGroup group in _plan.Groups)
-                fields.AddRange(new[] { $"G{group.Index}", $"dG{group.Index}" });
+                fields.AddRange(new[] { $"{_address.Product(group)}", $"d{_address.Product(group)}" });
             foreach (string field in fields)
                 _w.Line($"internal readonly T[] {field};");
             foreach (ProductGroup group in _plan.Groups)
             {
                 if (!group.Hoisted && Recurrent)
-                    _w.Line($"internal readonly {PreparedWeights} WP{group.Index};");
+                    _w.Line($"internal readonly {PreparedWeights} {_address.Prepared(group)};");
             }
             _w.Line();
             if (Recurrent)
@@ -81,22 +81,22 @@ internal sealed partial class CellEmitter
         for (int e = 0; e < _plan.Intermediates.Count; e++)
         {
             string length = CellSize(_plan.Intermediates[e].Length);
-            _w.Line($"E{e} = new T[{steps} * {rows} * {length}];");
-            _w.Line($"dE{e} = new T[{rows} * {length}];");
+            _w.Line($"{_address.Intermediate(e)} = new T[{steps} * {rows} * {length}];");
+            _w.Line($"d{_address.Intermediate(e)} = new T[{rows} * {length}];");
         }
         for (int x = 0; x < _plan.Temps.Count; x++)
         {
             string length = CellSize(_plan.Temps[x].Length);
-            _w.Line($"X{x} = new T[{steps} * {rows} * {length}];");
-            _w.Line($"dX{x} = new T[{rows} * {length}];");
+            _w.Line($"{_address.Temp(x)} = new T[{steps} * {rows} * {length}];");
+            _w.Line($"d{_address.Temp(x)} = new T[{rows} * {length}];");
         }
         foreach (ProductGroup group in _plan.Groups)
         {
             string total = CellSize(group.TotalRows);
-            _w.Line($"G{group.Index} = new T[{steps} * {rows} * {total}];");
-            _w.Line($"dG{group.Index} = new T[{steps} * {rows} * {total}];");
+            _w.Line($"{_address.Product(group)} = new T[{steps} * {rows} * {total}];");
+            _w.Line($"d{_address.Product(group)} = new T[{steps} * {rows} * {total}];");
             if (!group.Hoisted && Recurrent)
-                _w.Line($"WP{group.Index} = new {PreparedWeights}({total}, {CellSize(group.Operand.Length)});");
+                _w.Line($"{_address.Prepared(group)} = new {PreparedWeights}({total}, {CellSize(group.Operand.Length)});");
         }
     }
 
@@ -116,20 +116,20 @@ internal sealed partial class CellEmitter
             _w.Line("Cell = cell;");
             for (int i = 0; i < _spec.Inputs.Count; i++)
             {
-                _w.Line($"In{i} = InputArray({i});");
-                _w.Line($"dIn{i} = InputGradientArray({i});");
+                _w.Line($"{_address.Input(i)} = InputArray({i});");
+                _w.Line($"d{_address.Input(i)} = InputGradientArray({i});");
             }
             for (int s = 0; s < _spec.States.Count; s++)
             {
                 string history = $"(steps + {Lead(s)}) * batch * {stateSizes[s]}";
-                _w.Line($"S{s} = new T[{history}];");
-                _w.Line($"dS{s} = new T[{history}];");
-                _w.Line($"Init{s} = InitialStateArray({s});");
-                _w.Line($"dInit{s} = InitialStateGradientArray({s});");
-                _w.Line($"Final{s} = FinalStateArray({s});");
-                _w.Line($"dFinal{s} = FinalStateGradientArray({s});");
+                _w.Line($"{_address.History(s)} = new T[{history}];");
+                _w.Line($"d{_address.History(s)} = new T[{history}];");
+                _w.Line($"{_address.Initial(s)} = InitialStateArray({s});");
+                _w.Line($"d{_address.Initial(s)} = InitialStateGradientArray({s});");
+                _w.Line($"{_address.Final(s)} = FinalStateArray({s});");
+                _w.Line($"d{_address.Final(s)} = FinalStateGradientArray({s});");
             }
-            _w.Line("dOut = OutputGradientArray;");
+            _w.Line("dOutput = OutputGradientArray;");
             EmitTapeBuffers("steps", "batch");
             _w.Line($"OutputLength = {stateSizes[output]};");
             _w.Line($"OutputLead = {Lead(output)};");
@@ -138,12 +138,12 @@ internal sealed partial class CellEmitter
         _w.Line("private int OutputLength { get; }");
         _w.Line("private int OutputLead { get; }");
         _w.Line();
-        _w.Line($"public override {Span} Output(int steps) => S{output}.AsSpan(OutputLead * Batch * OutputLength, steps * Batch * OutputLength);");
+        _w.Line($"public override {Span} Output(int steps) => {_address.History(output)}.AsSpan(OutputLead * Batch * OutputLength, steps * Batch * OutputLength);");
         _w.Line();
         _w.Line($"public override {Span} StateGradient(int state, int step) => state switch");
         _w.Line("{");
         for (int s = 0; s < _spec.States.Count; s++)
-            _w.Line($"    {CodeText.Int(s)} => dS{s}.AsSpan((step + {Lead(s)}) * Batch * StateSize({CodeText.Int(s)}), Batch * StateSize({CodeText.Int(s)})),");
+            _w.Line($"    {CodeText.Int(s)} => d{_address.History(s)}.AsSpan((step + {Lead(s)}) * Batch * StateSize({CodeText.Int(s)}), Batch * StateSize({CodeText.Int(s)})),");
         _w.Line("    _ => throw new global::System.ArgumentOutOfRangeException(nameof(state), state, \"No such state.\"),");
         _w.Line("};");
     }
@@ -157,18 +157,18 @@ internal sealed partial class CellEmitter
             _w.Line("Cell = cell;");
             for (int i = 0; i < _spec.Inputs.Count; i++)
             {
-                _w.Line($"In{i} = new T[nodes * {CellSize(_spec.Inputs[i].Size)}];");
-                _w.Line($"dIn{i} = new T[nodes * {CellSize(_spec.Inputs[i].Size)}];");
+                _w.Line($"{_address.Input(i)} = new T[nodes * {CellSize(_spec.Inputs[i].Size)}];");
+                _w.Line($"d{_address.Input(i)} = new T[nodes * {CellSize(_spec.Inputs[i].Size)}];");
             }
             for (int s = 0; s < _spec.States.Count; s++)
             {
                 string length = CellSize(_spec.States[s].Size);
-                foreach (string field in new[] { $"N{s}", $"dN{s}", $"UserdN{s}" })
+                foreach (string field in new[] { $"{_address.New(s)}", $"d{_address.New(s)}", $"{_address.CallerNewGradient(s)}" })
                     _w.Line($"{field} = new T[nodes * {length}];");
                 for (int k = 0; k < _spec.Arity; k++)
                 {
-                    _w.Line($"C{s}_{k} = new T[nodes * {length}];");
-                    _w.Line($"dC{s}_{k} = new T[nodes * {length}];");
+                    _w.Line($"{_address.Child(s, k)} = new T[nodes * {length}];");
+                    _w.Line($"d{_address.Child(s, k)} = new T[nodes * {length}];");
                 }
             }
             EmitTapeBuffers("1", "nodes");
@@ -176,8 +176,8 @@ internal sealed partial class CellEmitter
         _w.Line();
         EmitNodeAccessor("Input", "int input", "input", InputFields(""));
         EmitNodeAccessor("InputGradient", "int input", "input", InputFields("d"));
-        EmitNodeAccessor("NewState", "int state", "state", StateFields(s => $"N{s}"));
-        EmitNodeAccessor("NewStateGradient", "int state", "state", StateFields(s => $"UserdN{s}"));
+        EmitNodeAccessor("NewState", "int state", "state", StateFields(s => $"{_address.New(s)}"));
+        EmitNodeAccessor("NewStateGradient", "int state", "state", StateFields(s => $"{_address.CallerNewGradient(s)}"));
         EmitChildAccessor("ChildState", "");
         EmitChildAccessor("ChildStateGradient", "d");
     }
@@ -186,7 +186,7 @@ internal sealed partial class CellEmitter
     {
         var fields = new List<string>();
         for (int i = 0; i < _spec.Inputs.Count; i++)
-            fields.Add($"{prefix}In{i}");
+            fields.Add($"{prefix}{_address.Input(i)}");
         return fields;
     }
 
@@ -215,7 +215,7 @@ internal sealed partial class CellEmitter
         for (int s = 0; s < _spec.States.Count; s++)
         {
             for (int k = 0; k < _spec.Arity; k++)
-                _w.Line($"    ({CodeText.Int(s)}, {CodeText.Int(k)}) => {prefix}C{s}_{k},");
+                _w.Line($"    ({CodeText.Int(s)}, {CodeText.Int(k)}) => {prefix}{_address.Child(s, k)},");
         }
         _w.Line($"    _ => throw new global::System.ArgumentOutOfRangeException(nameof(child), $\"No state {{state}} of child {{child}}: the cell has {CodeText.Int(_spec.States.Count)} state(s) and arity {CodeText.Int(_spec.Arity)}.\"),");
         _w.Line("};");
@@ -255,7 +255,7 @@ internal sealed partial class CellEmitter
             using (_w.Block("public override void Reset()"))
             {
                 for (int s = 0; s < _spec.States.Count; s++)
-                    _w.Line($"{Array}.Clear(Ws.S{s});");
+                    _w.Line($"{Array}.Clear(Ws.{_address.History(s)});");
             }
             _w.Line();
             using (_w.Block($"public override void SetState(int state, {ReadOnlySpan} value)"))
@@ -271,7 +271,7 @@ internal sealed partial class CellEmitter
             _w.Line("private T[] History(int state) => state switch");
             _w.Line("{");
             for (int s = 0; s < _spec.States.Count; s++)
-                _w.Line($"    {CodeText.Int(s)} => Ws.S{s},");
+                _w.Line($"    {CodeText.Int(s)} => Ws.{_address.History(s)},");
             _w.Line("    _ => throw new global::System.ArgumentOutOfRangeException(nameof(state), state, \"No such state.\"),");
             _w.Line("};");
         }
@@ -291,7 +291,7 @@ internal sealed partial class CellEmitter
             for (int s = 0; s < _spec.States.Count; s++)
             {
                 string length = CodeText.Size(_spec.States[s].Size);
-                _w.Line($"{Array}.Copy(ws.S{s}, B * {length}, ws.S{s}, 0, {Lead(s)} * B * {length});");
+                _w.Line($"{Array}.Copy(ws.{_address.History(s)}, B * {length}, ws.{_address.History(s)}, 0, {Lead(s)} * B * {length});");
             }
         }
         _w.Line();

@@ -18,13 +18,55 @@ internal sealed class SourceAddress(CellSpec spec, StepPlan plan)
     public string Array(Source source, bool gradient) => (gradient ? "ws.d" : "ws.") + source.Kind switch
     {
         SourceKind.Parameter => throw new System.InvalidOperationException("Parameters live in the cell's buffers."),
-        SourceKind.Input => "In" + CodeText.Int(source.Index),
-        SourceKind.PreviousState or SourceKind.NewState when Recurrent => "S" + CodeText.Int(source.Index),
-        SourceKind.NewState => "N" + CodeText.Int(source.Index),
-        SourceKind.ChildState => "C" + CodeText.Int(source.Index) + "_" + CodeText.Int(source.Lag),
-        SourceKind.Intermediate => "E" + CodeText.Int(source.Index),
-        SourceKind.Temp => "X" + CodeText.Int(source.Index),
-        _ => "G" + CodeText.Int(source.Index),
+        SourceKind.Input => Input(source.Index),
+        SourceKind.PreviousState or SourceKind.NewState when Recurrent => History(source.Index),
+        SourceKind.NewState => New(source.Index),
+        SourceKind.ChildState => Child(source.Index, source.Lag),
+        SourceKind.Intermediate => Intermediate(source.Index),
+        SourceKind.Temp => Temp(source.Index),
+        _ => Product(plan.Groups[source.Index]),
+    };
+
+    // The workspace's buffers are named after what they hold; a gradient's name is "d" + its
+    // value's. Prefixes keep them apart from each other (names of inputs, states and
+    // intermediates are distinct) and from the workspace's own members.
+
+    /// <summary>Input i, every step.</summary>
+    public string Input(int input) => "Input_" + spec.Inputs[input].Name;
+
+    /// <summary>A recurrent state's history: the lead (initial and lagged values), then every step.</summary>
+    public string History(int state) => "History_" + spec.States[state].Name;
+
+    public string Initial(int state) => "Initial_" + spec.States[state].Name;
+
+    public string Final(int state) => "Final_" + spec.States[state].Name;
+
+    /// <summary>A recursive cell's new state of each node.</summary>
+    public string New(int state) => "New_" + spec.States[state].Name;
+
+    /// <summary>The gradient of a new state as the caller gave it (backward works on a copy).</summary>
+    public string CallerNewGradient(int state) => "dNewFromCaller_" + spec.States[state].Name;
+
+    public string Child(int state, int child) => "Child" + CodeText.Int(child) + "_" + spec.States[state].Name;
+
+    public string Intermediate(int intermediate) => "Value_" + plan.Intermediates[intermediate].Name;
+
+    /// <summary>A sub-expression the step computes and a product reads (such as r * h).</summary>
+    public string Temp(int temp) => "Temp" + CodeText.Int(temp);
+
+    /// <summary>The output of a group of products, named by the vector they multiply.</summary>
+    public string Product(ProductGroup group) => "Product" + OperandName(group.Operand);
+
+    /// <summary>The group's weights as the runtime lays them out for a pass.</summary>
+    public string Prepared(ProductGroup group) => "Weights" + OperandName(group.Operand);
+
+    private static string OperandName(Source operand) => operand.Kind switch
+    {
+        SourceKind.PreviousState when operand.Lag > 1 => "Lag" + CodeText.Int(operand.Lag) + "_" + operand.Name,
+        SourceKind.NewState => "New_" + operand.Name,
+        SourceKind.ChildState => "Child" + CodeText.Int(operand.Lag) + "_" + operand.Name,
+        SourceKind.Temp => "Temp" + CodeText.Int(operand.Index),
+        _ => "_" + operand.Name,
     };
 
     /// <summary>Index of element 0 of row <paramref name="row"/> at step <paramref name="step"/>.</summary>

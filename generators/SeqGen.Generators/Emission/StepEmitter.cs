@@ -287,7 +287,7 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
             string cols = CodeText.Size(group.Operand.Length);
             string total = CodeText.Size(group.TotalRows);
             string operand = $"{OperandArray(group, false)}.AsSpan({address.RowStart(group.Operand, false, "0", "0")})";
-            string dOut = $"ws.dG{CodeText.Int(group.Index)}";
+            string dOut = $"ws.d{address.Product(group)}";
             writer.Line($"// dW += d({Describe(group)})ᵀ · operand, over all steps");
             bool allTrainable = group.Members.TrueForAll(m => !_frozen.Contains(m.Matrix));
             if (allTrainable)
@@ -334,7 +334,7 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
         string cols = CodeText.Size(group.Operand.Length);
         string total = CodeText.Size(group.TotalRows);
         string operand = $"{OperandArray(group, false)}.AsSpan({address.RowStart(group.Operand, false, step, "0")})";
-        string output = $"ws.G{CodeText.Int(group.Index)}.AsSpan({step} * B * {total})";
+        string output = $"ws.{address.Product(group)}.AsSpan({step} * B * {total})";
         string byRows = $"{CodeText.Gemm}(false, true, {rows}, {total}, {cols}, {operand}, {cols}, P.AsSpan(_o_{group.Members[0].Matrix}), {cols}, {output}, {total}, false);";
         if (group.Hoisted || !address.Recurrent)
         {
@@ -343,7 +343,7 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
         }
         // A pass lays the weights out once (see EmitPrepareWeights) in the form the runtime picks
         // for its batch; a streaming step reads them as they are.
-        writer.Line($"ws.WP{CodeText.Int(group.Index)}.Forward({rows}, {operand}, {cols}, {Weights(group)}, {output}, {total});");
+        writer.Line($"ws.{address.Prepared(group)}.Forward({rows}, {operand}, {cols}, {Weights(group)}, {output}, {total});");
     }
 
     private static string Weights(ProductGroup group) =>
@@ -355,7 +355,7 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
         if (!address.Recurrent)
             return;
         foreach (ProductGroup group in RecurrentGroups())
-            writer.Line($"ws.WP{CodeText.Int(group.Index)}.Prepare{(backward ? "Backward" : "Forward")}({Weights(group)}, B);");
+            writer.Line($"ws.{address.Prepared(group)}.Prepare{(backward ? "Backward" : "Forward")}({Weights(group)}, B);");
     }
 
     private List<ProductGroup> RecurrentGroups() => plan.Groups.FindAll(g => !g.Hoisted);
@@ -364,7 +364,7 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
     {
         string cols = CodeText.Size(group.Operand.Length);
         string total = CodeText.Size(group.TotalRows);
-        string dOut = $"ws.dG{CodeText.Int(group.Index)}.AsSpan({step} * B * {total})";
+        string dOut = $"ws.d{address.Product(group)}.AsSpan({step} * B * {total})";
         string dOperand = $"{OperandArray(group, true)}.AsSpan({address.RowStart(group.Operand, true, step, "0")})";
         string asStored = $"{CodeText.Gemm}(false, false, {rows}, {cols}, {total}, {dOut}, {total}, P.AsSpan(_o_{group.Members[0].Matrix}), {cols}, {dOperand}, {cols}, true);";
         if (group.Hoisted || !address.Recurrent)
@@ -372,7 +372,7 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
             writer.Line(asStored);
             return;
         }
-        writer.Line($"ws.WP{CodeText.Int(group.Index)}.Backward({rows}, {dOut}, {total}, {Weights(group)}, {dOperand}, {cols});");
+        writer.Line($"ws.{address.Prepared(group)}.Backward({rows}, {dOut}, {total}, {Weights(group)}, {dOperand}, {cols});");
     }
 
     private void EmitLayerNormForward(SourceWriter writer, LayerNormOperation op)
