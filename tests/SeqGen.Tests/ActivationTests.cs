@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using SeqGen.CompilerServices;
 using SeqGen.Numerics;
 using Xunit.Abstractions;
 

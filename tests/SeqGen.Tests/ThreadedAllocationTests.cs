@@ -1,4 +1,5 @@
 using System;
+using SeqGen.CompilerServices;
 using SeqGen.Cells;
 using SeqGen.Numerics;
 

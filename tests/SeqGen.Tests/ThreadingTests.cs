@@ -1,4 +1,5 @@
 using System;
+using SeqGen.CompilerServices;
 using SeqGen.Model;
 using SeqGen.Numerics;
 

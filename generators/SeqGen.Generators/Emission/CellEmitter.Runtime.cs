@@ -17,7 +17,7 @@ internal sealed partial class CellEmitter
     {
         string baseType = Recurrent ? "global::SeqGen.Model.SequenceWorkspace<T>" : "global::SeqGen.Model.NodeWorkspace<T>";
         _w.Line("/// <summary>Every buffer of a pass, allocated once: the inputs, states and gradients, and the tape.</summary>");
-        using (_w.Block($"public sealed class Workspace : {baseType}, global::SeqGen.Numerics.IColumnTask"))
+        using (_w.Block($"public sealed class Workspace : {baseType}, global::SeqGen.CompilerServices.IColumnTask"))
         {
             _w.Line($"internal readonly {Generic} Cell;");
             _w.Line("// Rows of the step being computed, for the fused loops a second thread runs.");

@@ -9,7 +9,7 @@ namespace SeqGen.Generators.Emission;
 internal static class CodeText
 {
     public const string Vector = "global::System.Numerics.Vector<T>";
-    public const string VectorMath = "global::SeqGen.Numerics.VectorMath";
+    public const string VectorMath = "global::SeqGen.CompilerServices.VectorMath";
     public const string Gemm = "global::SeqGen.Numerics.Gemm.Compute<T>";
 
     /// <summary>The field that holds a size symbol's value.</summary>

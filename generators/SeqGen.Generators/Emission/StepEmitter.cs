@@ -184,7 +184,7 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
     private static void EmitColumnRunCall(SourceWriter writer, ColumnRun run)
     {
         writer.Line(run.Splittable
-            ? $"global::SeqGen.Numerics.ParallelColumns.Run(ws, {CodeText.Int(run.Id)}, t, {run.Length}, B, {CodeText.Vector}.Count);"
+            ? $"global::SeqGen.CompilerServices.ParallelColumns.Run(ws, {CodeText.Int(run.Id)}, t, {run.Length}, B, {CodeText.Vector}.Count);"
             : $"{run.Method}(ws, t, B, 0, {run.Length});");
     }
 
@@ -238,7 +238,7 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
     /// <summary>The workspace's dispatch from a fused loop's id to its method.</summary>
     public void EmitColumnDispatch(SourceWriter writer)
     {
-        using (writer.Block("void global::SeqGen.Numerics.IColumnTask.RunColumns(int run, int step, int from, int to)"))
+        using (writer.Block("void global::SeqGen.CompilerServices.IColumnTask.RunColumns(int run, int step, int from, int to)"))
         {
             using (writer.Block("switch (run)"))
             {

@@ -29,7 +29,7 @@ internal enum DerivativeReads
 
 /// <summary>
 /// One function of the cell language: its name, the runtime method computing it (vector and
-/// scalar overloads of the same name in <c>SeqGen.Numerics.VectorMath</c>), and its derivative,
+/// scalar overloads of the same name in <c>SeqGen.CompilerServices.VectorMath</c>), and its derivative,
 /// both as emitted code and as the rule echoed above the backward. In the templates <c>{d}</c>
 /// is the incoming gradient, <c>{y}</c> the function's value, <c>{x}</c> its argument,
 /// <c>{one}</c> the constant 1 and <c>{math}</c> the runtime class.

@@ -10,6 +10,7 @@ namespace SeqGen.IO;
 /// <summary>One tensor of a safetensors file: its dtype ("F32" or "F64"), shape and values (widened to double).</summary>
 public sealed record SafeTensor(string Name, string DType, int[] Shape, double[] Values)
 {
+    /// <summary>Elements in the tensor: the product of its shape (1 for a scalar).</summary>
     public int ElementCount => Values.Length;
 }
 
@@ -24,12 +25,14 @@ public static class SafeTensors
     /// <summary>Headers larger than this are refused rather than allocated (the format's own limit is 100 MB).</summary>
     public const int MaxHeaderBytes = 100_000_000;
 
+    /// <summary>Reads and validates a safetensors file; every malformed header, offset or shape is an <see cref="System.IO.InvalidDataException"/> naming the reason.</summary>
     public static IReadOnlyDictionary<string, SafeTensor> Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         return Read(File.ReadAllBytes(path), path);
     }
 
+    /// <summary>Reads and validates safetensors bytes; <paramref name="source"/> names them in error messages.</summary>
     public static IReadOnlyDictionary<string, SafeTensor> Read(ReadOnlySpan<byte> file, string source = "safetensors data") =>
         Read(file, source, out _);
 

@@ -86,6 +86,7 @@ public static class TorchWeights
         return tensors;
     }
 
+    /// <summary>PyTorch's name suffix of a layer and direction: <c>_l0</c>, <c>_l1_reverse</c>.</summary>
     public static string Suffix(int layer, int direction) => $"_l{layer}" + (direction == 1 ? "_reverse" : "");
 
     private static void ImportLayer<T>(RecurrentCellBase<T> cell, TorchModule module, IReadOnlyDictionary<string, SafeTensor> tensors, string suffix, List<string> problems)

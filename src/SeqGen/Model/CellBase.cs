@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 using System.Numerics;
 
 namespace SeqGen.Model;
@@ -52,6 +53,7 @@ public abstract class CellBase<T> : Module<T> where T : unmanaged, IFloatingPoin
     }
 
     /// <summary>Throws when a size argument of a generated constructor is below 1.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     protected static void RequirePositive(int value, string name)
     {
         if (value < 1)

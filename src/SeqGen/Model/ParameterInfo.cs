@@ -1,9 +1,13 @@
 namespace SeqGen.Model;
 
+/// <summary>The kind of a parameter's shape.</summary>
 public enum ParameterKind
 {
+    /// <summary>One number.</summary>
     Scalar,
+    /// <summary>A vector of Rows elements.</summary>
     Vector,
+    /// <summary>A matrix of Rows × Columns elements, row-major.</summary>
     Matrix,
 }
 
@@ -19,6 +23,7 @@ public enum ParameterKind
 /// <param name="Trainable">False for a fixed hyper-parameter, which optimizers leave alone.</param>
 public readonly record struct ParameterInfo(string Name, ParameterKind Kind, int Offset, int Rows, int Columns, bool Trainable)
 {
+    /// <summary>Elements: rows × columns.</summary>
     public int Length => Rows * Columns;
 
     /// <summary>The shape as PyTorch writes it: [] for a scalar, [n] for a vector, [rows, columns] for a matrix.</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 using System.Numerics;
 
 namespace SeqGen.Model;
@@ -59,6 +60,7 @@ public abstract class RecurrentCellBase<T> : CellBase<T> where T : unmanaged, IF
     public abstract void Step(StreamState<T> stream);
 
     /// <summary>Checks a forward call's arguments and records how many steps it runs, for <see cref="BeginBackward"/>.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     protected void BeginForward(SequenceWorkspace<T> workspace, int steps)
     {
         CheckWorkspace(workspace, steps);
@@ -120,12 +122,15 @@ public abstract class RecurrentCellBase<T> : CellBase<T> where T : unmanaged, IF
     }
 
     /// <summary>The forward of step <paramref name="t"/> alone (generated).</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     protected abstract void ForwardAt(SequenceWorkspace<T> workspace, int t);
 
     /// <summary>The backward of step <paramref name="t"/> of a pass of <paramref name="steps"/> steps (generated).</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     protected abstract void BackwardAt(SequenceWorkspace<T> workspace, int t, int steps);
 
     /// <summary>Checks that a backward call follows a forward over the same workspace and steps.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     protected void BeginBackward(SequenceWorkspace<T> workspace, int steps)
     {
         CheckWorkspace(workspace, steps);

@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 using System.Numerics;
 
 namespace SeqGen.Model;
@@ -10,6 +11,7 @@ namespace SeqGen.Model;
 /// </summary>
 public abstract class RecursiveCellBase<T> : CellBase<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>A cell owning the parameters <paramref name="parameterInfos"/> describes.</summary>
     protected RecursiveCellBase(ParameterInfo[] parameterInfos)
         : base(parameterInfos)
     {
@@ -49,6 +51,7 @@ public abstract class RecursiveCellBase<T> : CellBase<T> where T : unmanaged, IF
     public abstract void Backward(NodeWorkspace<T> workspace, int nodes);
 
     /// <summary>Checks a forward call's arguments and records how many nodes it runs, for <see cref="BeginBackward"/>.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     protected void BeginForward(NodeWorkspace<T> workspace, int nodes)
     {
         CheckWorkspace(workspace, nodes);
@@ -56,6 +59,7 @@ public abstract class RecursiveCellBase<T> : CellBase<T> where T : unmanaged, IF
     }
 
     /// <summary>Checks that a backward call follows a forward over the same workspace and nodes.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     protected void BeginBackward(NodeWorkspace<T> workspace, int nodes)
     {
         CheckWorkspace(workspace, nodes);
@@ -78,6 +82,7 @@ public abstract class RecursiveCellBase<T> : CellBase<T> where T : unmanaged, IF
 /// <summary>Buffers for one batch of tree nodes: per-node inputs and child states in, new states out, [N, size] each.</summary>
 public abstract class NodeWorkspace<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>Buffers for up to <paramref name="capacity"/> nodes of the cell <paramref name="owner"/>.</summary>
     protected NodeWorkspace(object owner, int capacity)
     {
         if (capacity < 1)
@@ -95,15 +100,19 @@ public abstract class NodeWorkspace<T> where T : unmanaged, IFloatingPointIeee75
     /// <summary>Nodes the last forward pass computed (0 before the first); backward must take as many.</summary>
     internal int ForwardCount { get; set; }
 
+    /// <summary>Each node's input <paramref name="input"/>, [N, size]; filled by the caller.</summary>
     public abstract Span<T> Input(int input);
 
+    /// <summary>After backward: the gradient w.r.t. each node's input <paramref name="input"/>, [N, size].</summary>
     public abstract Span<T> InputGradient(int input);
 
     /// <summary>State <paramref name="state"/> of each node's child <paramref name="child"/>.</summary>
     public abstract Span<T> ChildState(int state, int child);
 
+    /// <summary>After backward: the gradient w.r.t. state <paramref name="state"/> of each node's child <paramref name="child"/>.</summary>
     public abstract Span<T> ChildStateGradient(int state, int child);
 
+    /// <summary>After forward: each node's new value of state <paramref name="state"/>, [N, size].</summary>
     public abstract Span<T> NewState(int state);
 
     /// <summary>Gradient of the loss w.r.t. each node's new state; read by backward.</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 using System.Numerics;
 
 namespace SeqGen.Model;
@@ -14,6 +15,7 @@ public abstract class SequenceWorkspace<T> where T : unmanaged, IFloatingPointIe
     private readonly int[] _inputSizes, _stateSizes;
     private readonly int _outputSize;
 
+    /// <summary>Allocates the buffers every cell's workspace has; generated workspaces add their tape.</summary>
     protected SequenceWorkspace(object owner, int capacity, int batch, int[] inputSizes, int[] stateSizes, int outputState)
     {
         if (capacity < 1)
@@ -48,6 +50,7 @@ public abstract class SequenceWorkspace<T> where T : unmanaged, IFloatingPointIe
     /// <summary>Most steps a pass may take.</summary>
     public int Capacity { get; }
 
+    /// <summary>Sequences per batch.</summary>
     public int Batch { get; }
 
     /// <summary>Input <paramref name="input"/> for all steps, [T, B, size]; fill the first steps·B·size elements.</summary>
@@ -135,6 +138,7 @@ public abstract class SequenceWorkspace<T> where T : unmanaged, IFloatingPointIe
     /// <summary>True when step <paramref name="step"/> of sequence <paramref name="sequence"/> is padding.</summary>
     public bool IsPadding(int step, int sequence) => _hasLengths && step >= _lengths[sequence];
 
+    /// <summary>Whether per-sequence lengths are set.</summary>
     public bool HasLengths => _hasLengths;
 
     private readonly int[] _lengths = Array.Empty<int>();
@@ -163,18 +167,32 @@ public abstract class SequenceWorkspace<T> where T : unmanaged, IFloatingPointIe
     /// <summary>Features of state <paramref name="state"/>.</summary>
     public int StateSize(int state) => _stateSizes[state];
 
+    /// <summary>The buffer behind <see cref="Input"/>, for generated code.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     protected T[] InputArray(int input) => _inputs[input];
 
+    /// <summary>The buffer behind <see cref="InputGradient"/>, for generated code.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     protected T[] InputGradientArray(int input) => _inputGradients[input];
 
+    /// <summary>The buffer behind <see cref="InitialState"/>, for generated code.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     protected T[] InitialStateArray(int state) => _initialStates[state];
 
+    /// <summary>The buffer behind <see cref="InitialStateGradient"/>, for generated code.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     protected T[] InitialStateGradientArray(int state) => _initialStateGradients[state];
 
+    /// <summary>The buffer behind <see cref="FinalState"/>, for generated code.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     protected T[] FinalStateArray(int state) => _finalStates[state];
 
+    /// <summary>The buffer behind <see cref="FinalStateGradient"/>, for generated code.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     protected T[] FinalStateGradientArray(int state) => _finalStateGradients[state];
 
+    /// <summary>The buffer behind <see cref="OutputGradient"/>, for generated code.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     protected T[] OutputGradientArray => _outputGradient;
 
     private static T[][] Allocate(int[] sizes, int rows)

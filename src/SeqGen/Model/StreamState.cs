@@ -10,6 +10,7 @@ namespace SeqGen.Model;
 /// </summary>
 public abstract class StreamState<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>Streaming state of <paramref name="batch"/> sequences for the cell <paramref name="owner"/>.</summary>
     protected StreamState(object owner, int batch)
     {
         if (batch < 1)
@@ -18,8 +19,10 @@ public abstract class StreamState<T> where T : unmanaged, IFloatingPointIeee754<
         Batch = batch;
     }
 
+    /// <summary>The cell that made this stream.</summary>
     public object Owner { get; }
 
+    /// <summary>Sequences streamed side by side.</summary>
     public int Batch { get; }
 
     /// <summary>The next step's input <paramref name="input"/>, [B, size].</summary>

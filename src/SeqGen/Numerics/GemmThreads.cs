@@ -2,6 +2,8 @@ using System;
 using System.Numerics;
 using System.Threading;
 
+using SeqGen.CompilerServices;
+
 namespace SeqGen.Numerics;
 
 /// <summary>

@@ -6,9 +6,11 @@ namespace SeqGen.Numerics;
 /// <summary>Parameter initialisers; all draw from a <see cref="SeededRandom"/> so a seed reproduces a model.</summary>
 public static class Initializers
 {
+    /// <summary>Sets every element of <paramref name="target"/> to <paramref name="value"/>.</summary>
     public static void Constant<T>(Span<T> target, double value) where T : unmanaged, IFloatingPointIeee754<T> =>
         target.Fill(T.CreateChecked(value));
 
+    /// <summary>Fills <paramref name="target"/> from U(low, high).</summary>
     public static void Uniform<T>(Span<T> target, double low, double high, SeededRandom random)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -16,6 +18,7 @@ public static class Initializers
             target[i] = T.CreateChecked(random.NextUniform(low, high));
     }
 
+    /// <summary>Fills <paramref name="target"/> from N(mean, std²).</summary>
     public static void Normal<T>(Span<T> target, double mean, double std, SeededRandom random)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -1,10 +1,14 @@
-namespace SeqGen.Numerics;
+using System.ComponentModel;
+using SeqGen.Numerics;
+
+namespace SeqGen.CompilerServices;
 
 /// <summary>
 /// Elementwise work of one step that can be split by columns: every element of a column range is
 /// computed independently of the others, and each column's parameter gradients are written by
 /// one range only. Generated cells implement it on their workspace, one run per fused loop.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public interface IColumnTask
 {
     /// <summary>Runs fused loop <paramref name="run"/> of step <paramref name="step"/> over columns [from, to).</summary>
@@ -12,6 +16,7 @@ public interface IColumnTask
 }
 
 /// <summary>Runs a step's fused loop on two threads, each taking half of the columns, when it is large enough.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class ParallelColumns
 {
     /// <param name="task">The workspace whose loop this is.</param>

@@ -10,6 +10,7 @@ public sealed class SeededRandom
 {
     private ulong _state;
 
+    /// <summary>A source whose whole sequence is fixed by <paramref name="seed"/>.</summary>
     public SeededRandom(long seed) => _state = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL + 0x632BE59BD9B4E019UL);
 
     /// <summary>The generator's whole state, for checkpoints.</summary>
@@ -19,6 +20,7 @@ public sealed class SeededRandom
         set => _state = value;
     }
 
+    /// <summary>The next 64 random bits.</summary>
     public ulong NextUInt64()
     {
         ulong z = _state += 0x9E3779B97F4A7C15UL;
@@ -30,6 +32,7 @@ public sealed class SeededRandom
     /// <summary>Uniform in [0, 1) with 53 random bits.</summary>
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
 
+    /// <summary>A number drawn from U(low, high).</summary>
     public double NextUniform(double low, double high) => low + (high - low) * NextDouble();
 
     /// <summary>Normal by the Box–Muller transform.</summary>

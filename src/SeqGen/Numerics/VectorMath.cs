@@ -1,16 +1,19 @@
 using System;
+using System.ComponentModel;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
-namespace SeqGen.Numerics;
+namespace SeqGen.CompilerServices;
 
 /// <summary>
 /// The cell language's functions on <see cref="Vector{T}"/> and on scalars, for float and double.
 /// Generated fused loops call the vector overloads in their body and the scalar ones in their
 /// tail, with the same text, so both compute the same function.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class VectorMath
 {
+    /// <summary>exp(x); in float computed in float (see ExpSingle).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<T> Exp<T>(Vector<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -55,6 +58,7 @@ public static class VectorMath
         return Vector.ConditionalSelect(Vector.Equals(x, x), result, x);
     }
 
+    /// <summary>The natural logarithm.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<T> Log<T>(Vector<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -65,16 +69,20 @@ public static class VectorMath
         throw new NotSupportedException("SeqGen computes in float or double.");
     }
 
+    /// <summary>exp(x).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Exp<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Exp(x);
 
+    /// <summary>The natural logarithm.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Log<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Log(x);
 
+    /// <summary>1 / (1 + exp(−x)).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<T> Sigmoid<T>(Vector<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
         Vector<T>.One / (Vector<T>.One + Exp(-x));
 
+    /// <summary>1 / (1 + exp(−x)).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sigmoid<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.One / (T.One + T.Exp(-x));
 
@@ -122,12 +130,15 @@ public static class VectorMath
         return Vector.ConditionalSelect(Vector.Equals(d, Vector<T>.Zero), u, corrected);
     }
 
+    /// <summary>tanh(x).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Tanh<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Tanh(x);
 
+    /// <summary>max(x, 0).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<T> Relu<T>(Vector<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Vector.Max(x, Vector<T>.Zero);
 
+    /// <summary>max(x, 0).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Relu<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? x : T.Zero;
 
@@ -136,6 +147,7 @@ public static class VectorMath
     public static Vector<T> Softplus<T>(Vector<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
         Vector.Max(x, Vector<T>.Zero) + LogOnePlus(Exp(-Vector.Abs(x)));
 
+    /// <summary>log(1 + exp(x)), without overflow.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Softplus<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> =>
         T.Max(x, T.Zero) + T.LogP1(T.Exp(-T.Abs(x)));
@@ -193,6 +205,7 @@ public static class VectorMath
     public static Vector<T> PassWherePositive<T>(Vector<T> x, Vector<T> d) where T : unmanaged, IFloatingPointIeee754<T> =>
         Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<T>.Zero), d, Vector<T>.Zero);
 
+    /// <summary>The derivative of relu at x applied to d: d where x &gt; 0, else 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T PassWherePositive<T>(T x, T d) where T : unmanaged, IFloatingPointIeee754<T> => x > T.Zero ? d : T.Zero;
 

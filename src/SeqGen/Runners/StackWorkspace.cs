@@ -55,8 +55,10 @@ public sealed class StackWorkspace<T> where T : unmanaged, IFloatingPointIeee754
     /// <summary>Steps the last forward pass ran (0 before the first); backward must run as many.</summary>
     internal int ForwardCount { get; set; }
 
+    /// <summary>Most steps a pass may take.</summary>
     public int Capacity { get; }
 
+    /// <summary>Sequences per batch.</summary>
     public int Batch { get; }
 
     /// <summary>The stack's input, [T, B, inputSize].</summary>
@@ -74,12 +76,16 @@ public sealed class StackWorkspace<T> where T : unmanaged, IFloatingPointIeee754
     /// <summary>The workspace of one cell: its initial and final states and their gradients.</summary>
     public SequenceWorkspace<T> CellWorkspace(int layer, int direction) => _cells[layer * _stack.Directions + direction];
 
+    /// <summary>Initial value of state <paramref name="state"/> of a layer and direction, [B, size]; zero unless set.</summary>
     public Span<T> InitialState(int layer, int direction, int state) => CellWorkspace(layer, direction).InitialState(state);
 
+    /// <summary>The value of state <paramref name="state"/> of a layer and direction after the last step.</summary>
     public Span<T> FinalState(int layer, int direction, int state) => CellWorkspace(layer, direction).FinalState(state);
 
+    /// <summary>After backward: the gradient w.r.t. an initial state.</summary>
     public Span<T> InitialStateGradient(int layer, int direction, int state) => CellWorkspace(layer, direction).InitialStateGradient(state);
 
+    /// <summary>The gradient of the loss w.r.t. a final state; read by backward, zero unless set.</summary>
     public Span<T> FinalStateGradient(int layer, int direction, int state) => CellWorkspace(layer, direction).FinalStateGradient(state);
 
     /// <summary>
