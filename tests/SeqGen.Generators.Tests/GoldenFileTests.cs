@@ -31,6 +31,22 @@ public class GoldenFileTests
             $"Generated source of {cell} differs from {golden}; if the change is intended, run with SEQGEN_UPDATE_GOLDEN=1 and review the diff.\n{FirstDifference(expected, generated)}");
     }
 
+    /// <summary>Generated code reads like hand-written code: no multiplications by 1, additions of 0 or loops that never run.</summary>
+    [Theory]
+    [InlineData("ChoGru")]
+    [InlineData("Lstm")]
+    [InlineData("TreeRnn")]
+    [InlineData("SkipRnn")]
+    [InlineData("PeepholeLstm")]
+    public void GeneratedSource_HasNoIdleArithmetic(string cell)
+    {
+        string declaration = File.ReadAllText(Path.Combine(RepositoryRoot(), "src", "SeqGen", "Cells", cell + ".cs"));
+        string generated = GeneratorHarness.Run(declaration).Sources.Single();
+        var idle = new System.Text.RegularExpressions.Regex(@"[^\w.]1 \* |\* 1(?![\w.])|\+ 0(?![\w.])|\(0 \* |for \(int k = (\d+); k < \1;");
+        string[] offending = generated.Split('\n').Where(line => idle.IsMatch(line)).ToArray();
+        Assert.True(offending.Length == 0, string.Join("\n", offending));
+    }
+
     private static string FirstDifference(string expected, string actual)
     {
         string[] a = expected.Split('\n'), b = actual.Split('\n');

@@ -88,7 +88,10 @@ internal sealed partial class CellEmitter
         for (int s = 0; s < _spec.States.Count; s++)
         {
             string length = CodeText.Size(_spec.States[s].Size);
-            _w.Line($"for (int k = 0; k < {Lead(s)}; k++) {Array}.Copy(ws.{_address.Initial(s)}, 0, ws.{_address.History(s)}, k * B * {length}, B * {length});");
+            if (_address.Lead(s) == 1)
+                _w.Line($"{Array}.Copy(ws.{_address.Initial(s)}, 0, ws.{_address.History(s)}, 0, B * {length});");
+            else
+                _w.Line($"for (int k = 0; k < {Lead(s)}; k++) {Array}.Copy(ws.{_address.Initial(s)}, 0, ws.{_address.History(s)}, k * B * {length}, B * {length});");
         }
     }
 
@@ -122,7 +125,7 @@ internal sealed partial class CellEmitter
         int s = _plan.StateIndex(_spec.Output);
         string length = CodeText.Size(_spec.States[s].Size);
         _w.Line("if (!ws.HasLengths)");
-        _w.Line($"    {AddTo}(ws.d{_address.History(s)}.AsSpan({Lead(s)} * B * {length}, steps * B * {length}), T.One, ws.dOutput.AsSpan(0, steps * B * {length}));");
+        _w.Line($"    {AddTo}(ws.d{_address.History(s)}.AsSpan({CodeText.Times(Lead(s), "B", length)}, steps * B * {length}), T.One, ws.dOutput.AsSpan(0, steps * B * {length}));");
         _w.Line("else");
         _w.Line("    for (int t = 0; t < steps; t++)");
         EmitAddOutputGradientRows("        ", s, length);
@@ -161,7 +164,8 @@ internal sealed partial class CellEmitter
         {
             string length = CodeText.Size(_spec.States[s].Size);
             _w.Line($"{Array}.Copy(ws.d{_address.History(s)}, 0, ws.d{_address.Initial(s)}, 0, B * {length});");
-            _w.Line($"for (int k = 1; k < {Lead(s)}; k++) {AddTo}(ws.d{_address.Initial(s)}, T.One, ws.d{_address.History(s)}.AsSpan(k * B * {length}, B * {length}));");
+            if (_address.Lead(s) > 1)
+                _w.Line($"for (int k = 1; k < {Lead(s)}; k++) {AddTo}(ws.d{_address.Initial(s)}, T.One, ws.d{_address.History(s)}.AsSpan(k * B * {length}, B * {length}));");
         }
     }
 

@@ -61,7 +61,7 @@ internal sealed partial class CellEmitter
             string rows = parameter.Shape.Kind == ShapeKind.Scalar ? "1" : CodeText.Size(parameter.Shape.Rows!);
             string columns = parameter.Shape.Kind == ShapeKind.Matrix ? CodeText.Size(parameter.Shape.Columns!) : "1";
             _w.Line($"/// <summary>Parameter {parameter.Name}, {parameter.Shape} (row-major).</summary>");
-            _w.Line($"public global::System.Span<T> {CodeText.Identifier(parameter.Name)} => Parameters.AsSpan(_o_{parameter.Name}, {rows} * {columns});");
+            _w.Line($"public global::System.Span<T> {CodeText.Identifier(parameter.Name)} => Parameters.AsSpan(_o_{parameter.Name}, {CodeText.Times(rows, columns)});");
         }
         _w.Line();
     }
@@ -117,7 +117,7 @@ internal sealed partial class CellEmitter
     {
         string rows = parameter.Shape.Kind == ShapeKind.Scalar ? "1" : CodeText.Size(parameter.Shape.Rows!);
         string columns = parameter.Shape.Kind == ShapeKind.Matrix ? CodeText.Size(parameter.Shape.Columns!) : "1";
-        string span = $"Parameters.AsSpan(_o_{parameter.Name}, {rows} * {columns})";
+        string span = $"Parameters.AsSpan(_o_{parameter.Name}, {CodeText.Times(rows, columns)})";
         const string Init = "global::SeqGen.Numerics.Initializers";
         InitSpec init = parameter.Init;
         return init.Kind switch

@@ -81,20 +81,20 @@ internal sealed partial class CellEmitter
         for (int e = 0; e < _plan.Intermediates.Count; e++)
         {
             string length = CellSize(_plan.Intermediates[e].Length);
-            _w.Line($"{_address.Intermediate(e)} = new T[{steps} * {rows} * {length}];");
-            _w.Line($"d{_address.Intermediate(e)} = new T[{rows} * {length}];");
+            _w.Line($"{_address.Intermediate(e)} = new T[{CodeText.Times(steps, rows, length)}];");
+            _w.Line($"d{_address.Intermediate(e)} = new T[{CodeText.Times(rows, length)}];");
         }
         for (int x = 0; x < _plan.Temps.Count; x++)
         {
             string length = CellSize(_plan.Temps[x].Length);
-            _w.Line($"{_address.Temp(x)} = new T[{steps} * {rows} * {length}];");
-            _w.Line($"d{_address.Temp(x)} = new T[{rows} * {length}];");
+            _w.Line($"{_address.Temp(x)} = new T[{CodeText.Times(steps, rows, length)}];");
+            _w.Line($"d{_address.Temp(x)} = new T[{CodeText.Times(rows, length)}];");
         }
         foreach (ProductGroup group in _plan.Groups)
         {
             string total = CellSize(group.TotalRows);
-            _w.Line($"{_address.Product(group)} = new T[{steps} * {rows} * {total}];");
-            _w.Line($"d{_address.Product(group)} = new T[{steps} * {rows} * {total}];");
+            _w.Line($"{_address.Product(group)} = new T[{CodeText.Times(steps, rows, total)}];");
+            _w.Line($"d{_address.Product(group)} = new T[{CodeText.Times(steps, rows, total)}];");
             if (!group.Hoisted && Recurrent)
                 _w.Line($"{_address.Prepared(group)} = new {PreparedWeights}({total}, {CellSize(group.Operand.Length)});");
         }
@@ -291,7 +291,7 @@ internal sealed partial class CellEmitter
             for (int s = 0; s < _spec.States.Count; s++)
             {
                 string length = CodeText.Size(_spec.States[s].Size);
-                _w.Line($"{Array}.Copy(ws.{_address.History(s)}, B * {length}, ws.{_address.History(s)}, 0, {Lead(s)} * B * {length});");
+                _w.Line($"{Array}.Copy(ws.{_address.History(s)}, B * {length}, ws.{_address.History(s)}, 0, {CodeText.Times(Lead(s), "B", length)});");
             }
         }
         _w.Line();

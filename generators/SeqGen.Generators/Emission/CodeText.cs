@@ -49,6 +49,27 @@ internal static class CodeText
         return SizeField(symbol);
     }
 
+    /// <summary>
+    /// The product of some int expressions, written as a reader would: factors of 1 left out, 0 if
+    /// any factor is 0 (each factor is a name, a literal or already parenthesised).
+    /// </summary>
+    public static string Times(params string[] factors)
+    {
+        var kept = new System.Collections.Generic.List<string>();
+        foreach (string factor in factors)
+        {
+            if (factor == "0")
+                return "0";
+            if (factor != "1")
+                kept.Add(factor);
+        }
+        return kept.Count == 0 ? "1" : string.Join(" * ", kept);
+    }
+
+    /// <summary>The sum of two int expressions, 0 left out; parenthesised when it is a sum.</summary>
+    public static string Plus(string a, string b) =>
+        b == "0" ? a : a == "0" ? b : $"({a} + {b})";
+
     public static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>A double literal that round-trips exactly.</summary>

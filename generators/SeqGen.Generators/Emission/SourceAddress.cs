@@ -73,25 +73,26 @@ internal sealed class SourceAddress(CellSpec spec, StepPlan plan)
     public string RowStart(Source source, bool gradient, string step = "t", string row = "b")
     {
         string length = CodeText.Size(source.Length);
-        string perStep = $"({step} * B + {row})";
+        // Row `row` of step `step` (shifted by the history's lead for a state), times the row length.
+        string Row(string at) => CodeText.Plus(CodeText.Times(at, "B"), row);
         switch (source.Kind)
         {
             case SourceKind.Parameter:
                 return "_o_" + source.Name;
             case SourceKind.PreviousState when Recurrent:
-                return $"(({step} + {CodeText.Int(Lead(source.Index) - source.Lag)}) * B + {row}) * {length}";
+                return CodeText.Times(Row(CodeText.Plus(step, CodeText.Int(Lead(source.Index) - source.Lag))), length);
             case SourceKind.NewState when Recurrent:
-                return $"(({step} + {CodeText.Int(Lead(source.Index))}) * B + {row}) * {length}";
+                return CodeText.Times(Row(CodeText.Plus(step, CodeText.Int(Lead(source.Index)))), length);
             case SourceKind.NewState:
             case SourceKind.ChildState:
-                return $"{row} * {length}";
+                return CodeText.Times(row, length);
             case SourceKind.Intermediate:
             case SourceKind.Temp:
-                return gradient ? $"{row} * {length}" : $"{perStep} * {length}";
+                return CodeText.Times(gradient ? row : Row(step), length);
             case SourceKind.Product:
-                return $"{perStep} * {CodeText.Size(plan.Groups[source.Index].TotalRows)}";
+                return CodeText.Times(Row(step), CodeText.Size(plan.Groups[source.Index].TotalRows));
             default:
-                return $"{perStep} * {length}";
+                return CodeText.Times(Row(step), length);
         }
     }
 

@@ -334,7 +334,7 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
         string cols = CodeText.Size(group.Operand.Length);
         string total = CodeText.Size(group.TotalRows);
         string operand = $"{OperandArray(group, false)}.AsSpan({address.RowStart(group.Operand, false, step, "0")})";
-        string output = $"ws.{address.Product(group)}.AsSpan({step} * B * {total})";
+        string output = $"ws.{address.Product(group)}.AsSpan({CodeText.Times(step, "B", total)})";
         string byRows = $"{CodeText.Gemm}(false, true, {rows}, {total}, {cols}, {operand}, {cols}, P.AsSpan(_o_{group.Members[0].Matrix}), {cols}, {output}, {total}, false);";
         if (group.Hoisted || !address.Recurrent)
         {
@@ -364,7 +364,7 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
     {
         string cols = CodeText.Size(group.Operand.Length);
         string total = CodeText.Size(group.TotalRows);
-        string dOut = $"ws.d{address.Product(group)}.AsSpan({step} * B * {total})";
+        string dOut = $"ws.d{address.Product(group)}.AsSpan({CodeText.Times(step, "B", total)})";
         string dOperand = $"{OperandArray(group, true)}.AsSpan({address.RowStart(group.Operand, true, step, "0")})";
         string asStored = $"{CodeText.Gemm}(false, false, {rows}, {cols}, {total}, {dOut}, {total}, P.AsSpan(_o_{group.Members[0].Matrix}), {cols}, {dOperand}, {cols}, true);";
         if (group.Hoisted || !address.Recurrent)
