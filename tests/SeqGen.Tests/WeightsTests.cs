@@ -113,3 +113,79 @@ public class NamedWeightsTests
         }
     }
 }
+
+/// <summary>A whole PyTorch model's state_dict into a composed model, by PyTorch's names.</summary>
+public class TorchModelWeightsTests
+{
+    private static SeqGen.Models.SequenceModel<double> Model(int seed, int inputs = 5, int hidden = 7) => new(
+        new SeqGen.Modules.Embedding<double>(7, inputs, seed: seed),
+        new RecurrentStack<double>((l, d, size) => new Lstm<double>(size, hidden, seed: seed + 10 * l + d), inputSize: inputs, layers: 2, bidirectional: true),
+        SeqGen.Models.Readout.FinalStates, SeqGen.Models.Loss.SoftmaxCrossEntropy,
+        new SeqGen.Modules.Linear<double>(2 * hidden, 4, seed: seed + 1), new SeqGen.Modules.Activation<double>(SeqGen.Modules.ActivationFunction.Tanh, 4), new SeqGen.Modules.Linear<double>(4, 3, seed: seed + 2));
+
+    [Fact]
+    public void ExportedModel_HasPyTorchsNames_AndImportsBackIntoAFreshModel()
+    {
+        var model = Model(1);
+        var tensors = TorchWeights.Export(model, TorchModule.Lstm);
+        var names = new System.Collections.Generic.Dictionary<string, SafeTensor>();
+        foreach (SafeTensor tensor in tensors)
+            names.Add(tensor.Name, tensor);
+        Assert.Equal(new[] { 7, 5 }, names["embedding.weight"].Shape);
+        Assert.Equal(new[] { 28, 14 }, names["encoder.weight_ih_l1_reverse"].Shape);
+        Assert.Equal(new[] { 28 }, names["encoder.bias_hh_l0"].Shape);
+        Assert.Equal(new[] { 4, 14 }, names["head.0.weight"].Shape);
+        Assert.Equal(new[] { 3 }, names["head.2.bias"].Shape);
+        Assert.Equal(1 + 16 + 4, names.Count);
+
+        var restored = Model(50);
+        TorchWeights.Import(restored, TorchModule.Lstm, names);
+        var ws = model.CreateWorkspace(4, 2);
+        var other = restored.CreateWorkspace(4, 2);
+        var sequences = new System.Collections.Generic.List<int[]> { new[] { 1, 2, 3 }, new[] { 6, 0 } };
+        ws.Load(sequences, new[] { 0, 2 });
+        other.Load(sequences, new[] { 0, 2 });
+        Assert.Equal(model.Predict(ws).ToArray(), restored.Predict(other).ToArray());
+    }
+
+    [Fact]
+    public void PyTorchsNnLstmFixture_LoadsAsTheEncoderOfAModel()
+    {
+        // The fixture is a real nn.LSTM(4, 3, num_layers=2, bidirectional=True); inside a model it is "encoder.*".
+        var fixture = TorchParityTests.Fixture("lstm_2layer_bidir", "f64");
+        var model = Model(3, inputs: 4, hidden: 3);
+        var tensors = new System.Collections.Generic.Dictionary<string, SafeTensor>();
+        foreach (SafeTensor tensor in TorchWeights.Export(model, TorchModule.Lstm))
+            tensors[tensor.Name] = tensor;
+        foreach (var (name, tensor) in fixture)
+        {
+            if (name.StartsWith("weight_", StringComparison.Ordinal) || name.StartsWith("bias_", StringComparison.Ordinal))
+                tensors["encoder." + name] = tensor;
+        }
+        TorchWeights.Import(model, TorchModule.Lstm, tensors);
+        var direct = new RecurrentStack<double>((l, d, size) => new Lstm<double>(size, 3), inputSize: 4, layers: 2, bidirectional: true);
+        TorchWeights.Import(direct, TorchModule.Lstm, fixture);
+        for (int l = 0; l < 2; l++)
+            for (int d = 0; d < 2; d++)
+                Assert.Equal(direct.Cell(l, d).Parameters, model.Encoder.Cell(l, d).Parameters);
+    }
+
+    [Fact]
+    public void MismatchedStateDict_ListsEveryProblem_AndLoadsNothing()
+    {
+        var model = Model(1);
+        var tensors = new System.Collections.Generic.Dictionary<string, SafeTensor>();
+        foreach (SafeTensor tensor in TorchWeights.Export(model, TorchModule.Lstm))
+            tensors[tensor.Name] = tensor;
+        tensors.Remove("head.2.weight");
+        tensors["head.0.bias"] = new SafeTensor("head.0.bias", "", new[] { 5 }, new double[5]);
+        tensors["decoder.weight"] = new SafeTensor("decoder.weight", "", new[] { 1 }, new double[1]);
+        var target = Model(9);
+        double[] before = (double[])target.Embedding!.Parameters.Clone();
+        var error = Assert.Throws<InvalidDataException>(() => TorchWeights.Import(target, TorchModule.Lstm, tensors));
+        Assert.Contains("missing tensor 'head.2.weight' of shape [3, 4]", error.Message);
+        Assert.Contains("tensor 'head.0.bias' has shape [5], expected [4]", error.Message);
+        Assert.Contains("unexpected tensor 'decoder.weight'", error.Message);
+        Assert.Equal(before, target.Embedding.Parameters);
+    }
+}

@@ -86,18 +86,115 @@ public static class TorchWeights
         return tensors;
     }
 
+    /// <summary>
+    /// Loads a PyTorch <c>state_dict</c> of a whole model into a module tree, by the same names:
+    /// a module at path <c>encoder</c> reads <c>encoder.*</c>. A <see cref="RecurrentStack{T}"/>
+    /// reads nn.LSTM/GRU/RNN names (<c>encoder.weight_ih_l0_reverse</c>) and a lone recurrent cell
+    /// its cell module's (<c>cell.weight_ih</c>), both of kind <paramref name="recurrent"/>; every
+    /// other parameter is read under its own name, as PyTorch's nn.Linear and nn.Embedding name
+    /// theirs (<c>embedding.weight</c>, <c>head.0.bias</c> for an nn.Sequential head). Every
+    /// missing, misshapen and unexpected tensor is listed before anything is loaded.
+    /// </summary>
+    public static void Import<T>(Module<T> model, TorchModule recurrent, IReadOnlyDictionary<string, SafeTensor> tensors)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(tensors);
+        var problems = new List<string>();
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        ImportTree(model, "", recurrent, tensors, problems, used, apply: false);
+        var unexpected = new List<string>();
+        foreach (string name in tensors.Keys)
+        {
+            if (!used.Contains(name))
+                unexpected.Add(name);
+        }
+        unexpected.Sort(StringComparer.Ordinal);
+        foreach (string name in unexpected)
+            problems.Add($"unexpected tensor '{name}'");
+        ThrowIfAny(problems);
+        ImportTree(model, "", recurrent, tensors, problems, used, apply: true);
+    }
+
+    /// <summary>A whole model's weights under PyTorch's names (see <see cref="Import{T}(Module{T}, TorchModule, IReadOnlyDictionary{string, SafeTensor})"/>).</summary>
+    public static List<SafeTensor> Export<T>(Module<T> model, TorchModule recurrent)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var tensors = new List<SafeTensor>();
+        ExportTree(model, "", recurrent, tensors);
+        return tensors;
+    }
+
+    private static void ImportTree<T>(Module<T> module, string prefix, TorchModule recurrent, IReadOnlyDictionary<string, SafeTensor> tensors,
+        List<string> problems, HashSet<string> used, bool apply)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        switch (module)
+        {
+            case RecurrentStack<T> stack:
+                for (int l = 0; l < stack.Layers; l++)
+                {
+                    for (int d = 0; d < stack.Directions; d++)
+                        ImportLayer(stack.Cell(l, d), recurrent, tensors, Suffix(l, d), problems, prefix, used, apply);
+                }
+                return;
+            case RecurrentCellBase<T> cell:
+                ImportLayer(cell, recurrent, tensors, "", problems, prefix, used, apply);
+                return;
+        }
+        foreach (ParameterInfo info in module.ParameterInfos)
+        {
+            string name = prefix + info.Name;
+            used.Add(name);
+            SafeTensor? tensor = Find(tensors, name, info.Shape, problems);
+            if (apply && tensor is not null)
+                Copy(tensor.Values, module.Parameters.AsSpan(info.Offset, info.Length));
+        }
+        foreach (var child in module.Children)
+            ImportTree(child.Value, prefix + child.Key + ".", recurrent, tensors, problems, used, apply);
+    }
+
+    private static void ExportTree<T>(Module<T> module, string prefix, TorchModule recurrent, List<SafeTensor> tensors)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        switch (module)
+        {
+            case RecurrentStack<T> stack:
+                for (int l = 0; l < stack.Layers; l++)
+                {
+                    for (int d = 0; d < stack.Directions; d++)
+                        tensors.AddRange(ExportLayer(stack.Cell(l, d), recurrent, prefix, Suffix(l, d), gradients: false));
+                }
+                return;
+            case RecurrentCellBase<T> cell:
+                tensors.AddRange(ExportLayer(cell, recurrent, prefix, "", gradients: false));
+                return;
+        }
+        foreach (ParameterInfo info in module.ParameterInfos)
+        {
+            var values = new double[info.Length];
+            Widen<T>(module.Parameters.AsSpan(info.Offset, info.Length), values);
+            tensors.Add(new SafeTensor(prefix + info.Name, "", info.Shape, values));
+        }
+        foreach (var child in module.Children)
+            ExportTree(child.Value, prefix + child.Key + ".", recurrent, tensors);
+    }
+
     /// <summary>PyTorch's name suffix of a layer and direction: <c>_l0</c>, <c>_l1_reverse</c>.</summary>
     public static string Suffix(int layer, int direction) => $"_l{layer}" + (direction == 1 ? "_reverse" : "");
 
-    private static void ImportLayer<T>(RecurrentCellBase<T> cell, TorchModule module, IReadOnlyDictionary<string, SafeTensor> tensors, string suffix, List<string> problems)
+    private static void ImportLayer<T>(RecurrentCellBase<T> cell, TorchModule module, IReadOnlyDictionary<string, SafeTensor> tensors, string suffix, List<string> problems,
+        string prefix = "", HashSet<string>? used = null, bool apply = true)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var (gates, twoBiases) = Layout(module);
         int hidden = cell.StateSize(cell.OutputState), input = cell.InputSize(0), rows = gates.Length * hidden;
-        SafeTensor? ih = Find(tensors, "weight_ih" + suffix, new[] { rows, input }, problems);
-        SafeTensor? hh = Find(tensors, "weight_hh" + suffix, new[] { rows, hidden }, problems);
-        SafeTensor? bih = Find(tensors, "bias_ih" + suffix, new[] { rows }, problems);
-        SafeTensor? bhh = Find(tensors, "bias_hh" + suffix, new[] { rows }, problems);
+        used?.UnionWith(new[] { prefix + "weight_ih" + suffix, prefix + "weight_hh" + suffix, prefix + "bias_ih" + suffix, prefix + "bias_hh" + suffix });
+        SafeTensor? ih = Find(tensors, prefix + "weight_ih" + suffix, new[] { rows, input }, problems);
+        SafeTensor? hh = Find(tensors, prefix + "weight_hh" + suffix, new[] { rows, hidden }, problems);
+        SafeTensor? bih = Find(tensors, prefix + "bias_ih" + suffix, new[] { rows }, problems);
+        SafeTensor? bhh = Find(tensors, prefix + "bias_hh" + suffix, new[] { rows }, problems);
         for (int g = 0; g < gates.Length; g++)
         {
             string[] names = twoBiases
@@ -109,7 +206,7 @@ public static class TorchWeights
                     problems.Add($"{cell.GetType().Name} has no parameter '{name}' for {module}'s gate '{gates[g]}'");
             }
         }
-        if (problems.Count > 0 || ih is null || hh is null || bih is null || bhh is null)
+        if (!apply || problems.Count > 0 || ih is null || hh is null || bih is null || bhh is null)
             return;
         for (int g = 0; g < gates.Length; g++)
         {
@@ -132,6 +229,9 @@ public static class TorchWeights
 
     /// <summary>One cell's weights (or gradients) under PyTorch's names, with <paramref name="suffix"/> ("" for a cell module).</summary>
     public static IEnumerable<SafeTensor> ExportLayer<T>(RecurrentCellBase<T> cell, TorchModule module, string suffix, bool gradients = false)
+        where T : unmanaged, IFloatingPointIeee754<T> => ExportLayer(cell, module, "", suffix, gradients);
+
+    private static IEnumerable<SafeTensor> ExportLayer<T>(RecurrentCellBase<T> cell, TorchModule module, string prefix, string suffix, bool gradients)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Span<T> Values(string name) => gradients ? cell.Gradient(name) : cell.Parameter(name);
@@ -157,10 +257,10 @@ public static class TorchWeights
                     Widen(Values(Name("b", gates[g])), bhh.AsSpan(g * hidden));
             }
         }
-        yield return new SafeTensor("weight_ih" + suffix, "", new[] { rows, input }, ih);
-        yield return new SafeTensor("weight_hh" + suffix, "", new[] { rows, hidden }, hh);
-        yield return new SafeTensor("bias_ih" + suffix, "", new[] { rows }, bih);
-        yield return new SafeTensor("bias_hh" + suffix, "", new[] { rows }, bhh);
+        yield return new SafeTensor(prefix + "weight_ih" + suffix, "", new[] { rows, input }, ih);
+        yield return new SafeTensor(prefix + "weight_hh" + suffix, "", new[] { rows, hidden }, hh);
+        yield return new SafeTensor(prefix + "bias_ih" + suffix, "", new[] { rows }, bih);
+        yield return new SafeTensor(prefix + "bias_hh" + suffix, "", new[] { rows }, bhh);
     }
 
     private static SafeTensor? Find(IReadOnlyDictionary<string, SafeTensor> tensors, string name, int[] shape, List<string> problems)
