@@ -6,8 +6,9 @@ namespace SeqGen.Generators.Emission;
 
 /// <summary>
 /// Emits one fused elementwise loop (forward) or its adjoint (backward): a <c>Vector&lt;T&gt;</c>
-/// body and a scalar tail with the same text, over every row of the batch. Backward recomputes
-/// inside the loop the few values the derivatives need, instead of storing them on the tape.
+/// body and a scalar tail with the same text, over every row of the batch. Backward reads the
+/// operation's own value from the tape, where the forward stored it, and recomputes inside the
+/// loop only the few inner values the derivatives need, instead of storing them too.
 /// </summary>
 internal sealed class ElementwiseEmitter
 {
@@ -103,6 +104,8 @@ internal sealed class ElementwiseEmitter
     public void DeclareRow(SourceWriter writer, bool backward)
     {
         writer.Line($"int o{_p} = {_address.TargetStart(_operation.Target, backward)};");
+        if (backward && ValuesNeededByDerivatives().Contains(Root) && RootIsComputed)
+            writer.Line($"int ov{_p} = {_address.TargetStart(_operation.Target, false)};");
         bool withGradients = backward;
         for (int id = 0; id < _nodes.Count; id++)
         {
@@ -122,7 +125,8 @@ internal sealed class ElementwiseEmitter
                 }
                 continue;
             }
-            writer.Line($"int r{n} = {_address.TargetStart(source, false)};");
+            if (!backward || ValuesNeededByDerivatives().Contains(id))
+                writer.Line($"int r{n} = {_address.TargetStart(source, false)};");
             if (withGradients && NeedsGradient(id))
                 writer.Line($"int q{n} = {_address.TargetStart(source, true)};");
         }
@@ -155,6 +159,9 @@ internal sealed class ElementwiseEmitter
             : $"{targetArray}[o{_p} + j] = {Value(Root, false)};");
     }
 
+    // The root is computed (not a bare leaf or constant), so the forward stored its value in the target.
+    private bool RootIsComputed => _nodes[Root] is not (LeafNode or ConstantNode);
+
     private void EmitValues(SourceWriter writer, bool vector, bool all, HashSet<int>? needed = null)
     {
         for (int id = 0; id < _nodes.Count; id++)
@@ -162,6 +169,14 @@ internal sealed class ElementwiseEmitter
             if (!all && !needed!.Contains(id))
                 continue;
             string name = Value(id, vector);
+            if (!all && id == Root && RootIsComputed)
+            {
+                string values = _address.Array(_operation.Target, false);
+                writer.Line(vector
+                    ? $"var {name} = new {CodeText.Vector}({values}, ov{_p} + j); // {_operation.Target.Text}, as the forward stored it"
+                    : $"var {name} = {values}[ov{_p} + j];");
+                continue;
+            }
             switch (_nodes[id])
             {
                 case ConstantNode:
@@ -298,8 +313,8 @@ internal sealed class ElementwiseEmitter
         var needed = new HashSet<int>();
         void Need(int id)
         {
-            if (!needed.Add(id))
-                return;
+            if (!needed.Add(id) || (id == Root && RootIsComputed))
+                return; // the root's value is read from the tape, not recomputed from its operands
             foreach (int child in _children[id])
                 Need(child);
         }
