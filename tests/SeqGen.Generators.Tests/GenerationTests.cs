@@ -187,4 +187,46 @@ public class GeneratedMemberTests
         Assert.Contains("NamedParameters", checkedNames);
         Assert.Contains("BeginForward", checkedNames);
     }
+
+    [Theory]
+    [InlineData(typeof(SeqGen.Model.SequenceWorkspace<float>))]
+    [InlineData(typeof(SeqGen.Model.StreamState<float>))]
+    public void EveryWorkspaceMember_IsKeptFromTheNamedViews(System.Type workspace)
+    {
+        const System.Reflection.BindingFlags flags = System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic
+            | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Static;
+        var missing = new System.Collections.Generic.List<string>();
+        foreach (System.Reflection.MemberInfo member in workspace.GetMembers(flags))
+        {
+            bool visible = member switch
+            {
+                System.Reflection.MethodBase method => method.IsPublic || method.IsFamily || method.IsFamilyOrAssembly,
+                System.Reflection.PropertyInfo property => property.GetMethod is { } get && (get.IsPublic || get.IsFamily || get.IsFamilyOrAssembly),
+                System.Reflection.FieldInfo field => field.IsPublic || field.IsFamily || field.IsFamilyOrAssembly,
+                _ => false,
+            };
+            if (visible && !member.Name.StartsWith("get_", System.StringComparison.Ordinal) && !member.Name.StartsWith("set_", System.StringComparison.Ordinal)
+                && member.Name != ".ctor" && !Generators.Emission.CellEmitter.WorkspaceMembers.Contains(member.Name))
+                missing.Add(member.Name);
+        }
+        Assert.Empty(missing);
+    }
+
+    [Fact]
+    public void ViewsNamedLikeAMember_AreLeftOut_AndTheCellCompiles()
+    {
+        GeneratorRun run = GeneratorHarness.Run("""
+            using SeqGen;
+            namespace Demo;
+            [RecurrentCell(Inputs = "Batch, x")]
+            [Gate("h' = tanh(W @ x + V @ Batch + U @ h + b)")]
+            public partial class Clash;
+            """);
+        Assert.Empty(run.Diagnostics);
+        Assert.Empty(run.CompilationErrors);
+        string source = string.Join("\n", run.Sources);
+        Assert.Contains("public global::System.Span<T> x =>", source);
+        Assert.Contains("public global::System.Span<T> dBatch =>", source);
+        Assert.DoesNotContain("public global::System.Span<T> Batch =>", source);
+    }
 }

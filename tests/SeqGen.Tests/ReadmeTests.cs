@@ -125,7 +125,7 @@ public class ReadmeTests
         // README:by-hand
         var cell = new MyGru(inputSize: 3, hiddenSize: 16, seed: 1);   // float32; MyGru<double> for float64
         var ws = cell.CreateWorkspace(steps: 20, batch: 8);
-        Span<float> x = ws.Input(0);                                     // [T, B, 3]
+        Span<float> x = ws.x;                                            // [T, B, 3]: views are named as in the equations
         for (int i = 0; i < x.Length; i++)
             x[i] = random.NextSingle() * 2 - 1;
         for (int i = 0; i < target.Length; i++)
@@ -133,7 +133,7 @@ public class ReadmeTests
         for (int step = 0; step < 50; step++)
         {
             cell.Forward(ws, steps: 20);
-            Span<float> h = ws.Output(20), dh = ws.OutputGradient(20);   // [T, B, 16]
+            Span<float> h = ws.h, dh = ws.dh;                            // [T, B, 16]
             loss = 0;
             for (int i = 0; i < h.Length; i++)
             {

@@ -184,3 +184,42 @@ public class StepByStepAllocationTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 }
+
+/// <summary>Workspaces and streams name their views after the cell's inputs and states, sized to the steps in use.</summary>
+public class NamedViewTests
+{
+    [Fact]
+    public void WorkspaceViews_AreTheNamedBuffers_SizedToTheStepsInUse()
+    {
+        var cell = new Lstm<double>(3, 4, seed: 1);
+        var ws = cell.CreateWorkspace(steps: 6, batch: 2);
+        Assert.Equal(6 * 2 * 3, ws.x.Length);
+        ws.Steps = 4;
+        Assert.Equal(4 * 2 * 3, ws.x.Length);
+        TestData.Fill(ws.x, new Random(1), 1);
+        TestData.Fill(ws.c_initial, new Random(2), 0.5);
+        cell.Forward(ws, 4);
+        Assert.Equal(ws.Output(4).ToArray(), ws.h.ToArray());
+        Assert.Equal(ws.FinalState(1).ToArray(), ws.h_final.ToArray());
+        Assert.Equal(ws.FinalState(0).ToArray(), ws.c_final.ToArray());
+        Assert.Equal(ws.InitialState(0).ToArray(), ws.c_initial.ToArray());
+        Assert.Equal(4 * 2 * 4, ws.c.Length);
+        ws.dh.Fill(1);
+        cell.Backward(ws, 4);
+        Assert.Equal(ws.InputGradient(0).Slice(0, 4 * 2 * 3).ToArray(), ws.dx.ToArray());
+        Assert.Equal(ws.InitialStateGradient(1).ToArray(), ws.dh_initial.ToArray());
+        Assert.Throws<ArgumentOutOfRangeException>(() => ws.Steps = 7);
+    }
+
+    [Fact]
+    public void StreamViews_AreTheNextInputAndTheCurrentStates()
+    {
+        var cell = new Lstm<double>(3, 4, seed: 1);
+        var stream = cell.CreateStream(batch: 2);
+        stream.x.Fill(0.5);
+        cell.Step(stream);
+        Assert.Equal(stream.Output.ToArray(), stream.h.ToArray());
+        Assert.Equal(stream.State(0).ToArray(), stream.c.ToArray());
+        Assert.Equal(2 * 3, stream.x.Length);
+    }
+}

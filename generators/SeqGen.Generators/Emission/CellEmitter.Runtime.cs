@@ -55,7 +55,11 @@ internal sealed partial class CellEmitter
             }
             _w.Line();
             if (Recurrent)
+            {
                 EmitSequenceWorkspaceConstructor();
+                _w.Line();
+                EmitWorkspaceViews();
+            }
             else
                 EmitNodeWorkspaceConstructor();
             _w.Line();
@@ -64,11 +68,12 @@ internal sealed partial class CellEmitter
         _w.Line();
         if (Recurrent)
         {
-            _w.Line("public override global::SeqGen.Model.SequenceWorkspace<T> CreateWorkspace(int steps, int batch) => new Workspace(this, steps, batch);");
+            _w.Line("/// <summary>Allocates every buffer of a pass over up to <paramref name=\"steps\"/> steps of <paramref name=\"batch\"/> sequences; its views are named after the cell's inputs and states.</summary>");
+            _w.Line("public override Workspace CreateWorkspace(int steps, int batch) => new Workspace(this, steps, batch);");
         }
         else
         {
-            _w.Line("public override global::SeqGen.Model.NodeWorkspace<T> CreateWorkspace(int nodes) => new Workspace(this, nodes);");
+            _w.Line("public override Workspace CreateWorkspace(int nodes) => new Workspace(this, nodes);");
         }
         _w.Line();
     }
@@ -252,6 +257,7 @@ internal sealed partial class CellEmitter
             _w.Line();
             _w.Line($"public override {Span} Output => State({CodeText.Int(_plan.StateIndex(_spec.Output))});");
             _w.Line();
+            EmitStreamViews();
             using (_w.Block("public override void Reset()"))
             {
                 for (int s = 0; s < _spec.States.Count; s++)
@@ -276,7 +282,8 @@ internal sealed partial class CellEmitter
             _w.Line("};");
         }
         _w.Line();
-        _w.Line("public override global::SeqGen.Model.StreamState<T> CreateStream(int batch) => new Stream(this, batch);");
+        _w.Line("/// <summary>State for streaming one step per call, from zero states; its views are named after the cell's inputs and states.</summary>");
+        _w.Line("public override Stream CreateStream(int batch) => new Stream(this, batch);");
         _w.Line();
         using (_w.Block("public override void Step(global::SeqGen.Model.StreamState<T> stream)"))
         {

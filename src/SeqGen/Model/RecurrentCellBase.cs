@@ -66,6 +66,7 @@ public abstract class RecurrentCellBase<T> : CellBase<T> where T : unmanaged, IF
         CheckWorkspace(workspace, steps);
         workspace.ForwardCount = steps;
         workspace.BackwardNext = -1;
+        workspace.Steps = steps;
     }
 
     /// <summary>

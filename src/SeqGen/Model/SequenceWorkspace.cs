@@ -24,6 +24,7 @@ public abstract class SequenceWorkspace<T> where T : unmanaged, IFloatingPointIe
             throw new ArgumentOutOfRangeException(nameof(batch), batch, "A batch holds at least one sequence.");
         Owner = owner;
         Capacity = capacity;
+        _steps = capacity;
         Batch = batch;
         _inputSizes = inputSizes;
         _stateSizes = stateSizes;
@@ -43,6 +44,24 @@ public abstract class SequenceWorkspace<T> where T : unmanaged, IFloatingPointIe
 
     /// <summary>Steps the last forward pass ran (0 before the first); backward must run as many.</summary>
     internal int ForwardCount { get; set; }
+
+    /// <summary>
+    /// Steps in use (1 to <see cref="Capacity"/>; the capacity until set): the views a generated
+    /// workspace names after the cell's inputs and states (<c>ws.x</c>, <c>ws.h</c>) cover this
+    /// many steps. <c>Forward(ws, steps)</c> sets it; set it before filling inputs for fewer steps.
+    /// </summary>
+    public int Steps
+    {
+        get => _steps;
+        set
+        {
+            if (value < 1 || value > Capacity)
+                throw new ArgumentOutOfRangeException(nameof(value), value, $"Steps must be from 1 to the workspace's capacity {Capacity}.");
+            _steps = value;
+        }
+    }
+
+    private int _steps;
 
     /// <summary>The next step <see cref="RecurrentCellBase{T}.StepBackward"/> takes; -1 before backward began, -2 once it reached step 0.</summary>
     internal int BackwardNext { get; set; } = -1;
