@@ -135,10 +135,7 @@ public abstract class RecurrentCellBase<T> : CellBase<T> where T : unmanaged, IF
     protected void BeginBackward(SequenceWorkspace<T> workspace, int steps)
     {
         CheckWorkspace(workspace, steps);
-        if (workspace.ForwardCount == 0)
-            throw new InvalidOperationException("Backward needs the tape of a Forward over the same workspace; call Forward first.");
-        if (workspace.ForwardCount != steps)
-            throw new ArgumentException($"Backward over {steps} step(s), but the last Forward ran {workspace.ForwardCount}; pass the same steps.", nameof(steps));
+        CallOrder.RequireForward(workspace.ForwardCount, steps, "step", nameof(steps));
         workspace.BackwardNext = -2;
     }
 

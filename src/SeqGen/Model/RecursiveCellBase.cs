@@ -63,10 +63,7 @@ public abstract class RecursiveCellBase<T> : CellBase<T> where T : unmanaged, IF
     protected void BeginBackward(NodeWorkspace<T> workspace, int nodes)
     {
         CheckWorkspace(workspace, nodes);
-        if (workspace.ForwardCount == 0)
-            throw new InvalidOperationException("Backward needs the tape of a Forward over the same workspace; call Forward first.");
-        if (workspace.ForwardCount != nodes)
-            throw new ArgumentException($"Backward over {nodes} node(s), but the last Forward ran {workspace.ForwardCount}; pass the same nodes.", nameof(nodes));
+        CallOrder.RequireForward(workspace.ForwardCount, nodes, "node", nameof(nodes));
     }
 
     private void CheckWorkspace(NodeWorkspace<T> workspace, int nodes)

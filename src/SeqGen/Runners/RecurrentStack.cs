@@ -152,10 +152,7 @@ public sealed class RecurrentStack<T> : Module<T> where T : unmanaged, IFloating
     public void Backward(StackWorkspace<T> workspace, int steps)
     {
         Check(workspace, steps);
-        if (workspace.ForwardCount == 0)
-            throw new InvalidOperationException("Backward needs the tape of a Forward over the same workspace; call Forward first.");
-        if (workspace.ForwardCount != steps)
-            throw new ArgumentException($"Backward over {steps} step(s), but the last Forward ran {workspace.ForwardCount}; pass the same steps.", nameof(steps));
+        CallOrder.RequireForward(workspace.ForwardCount, steps, "step", nameof(steps));
         int batch = workspace.Batch;
         for (int l = Layers - 1; l >= 0; l--)
         {
