@@ -28,7 +28,11 @@ public sealed class RecurrentCellAttribute : Attribute
     /// <summary>
     /// Size symbols of states and inputs, e.g. <c>"h: P, c: H"</c> for a projection LSTM.
     /// By default every state has size <c>H</c>; a single input has size <c>I</c>, several
-    /// inputs have sizes <c>I_name</c>. Size symbols become constructor arguments.
+    /// inputs have sizes <c>I_name</c>. Each size symbol becomes a constructor argument, the
+    /// inputs' first, in the order the sizes are first met: <c>I</c> → <c>inputSize</c>,
+    /// <c>H</c> → <c>hiddenSize</c>, <c>I_ctx</c> → <c>ctxSize</c>, any other symbol <c>P</c> →
+    /// <c>pSize</c>; then <c>seed</c>, then one optional argument per fixed scalar
+    /// (<c>[Param("mu", Trainable = false)]</c> → <c>mu</c>). The generated class's summary lists them.
     /// </summary>
     public string Sizes { get; set; } = "";
 
