@@ -17,6 +17,13 @@ Console.WriteLine($"SeqGen benchmark {DateTime.UtcNow:yyyy-MM-dd}, {Environment.
     $"AVX-512 {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}, threads used: {Gemm.MaxThreads}{(quick ? ", quick mode" : "")}");
 Console.WriteLine();
 
+int onlyAt = Array.IndexOf(args, "--only");
+if (onlyAt >= 0 && onlyAt + 1 < args.Length && args[onlyAt + 1] == "modules")
+{
+    ModuleBenchmarks.Run(quick);
+    return;
+}
+
 // ---- What this machine can do at most ----
 double peak = MachineCeilings.FmaGflops(Gemm.MaxThreads);
 double l2 = MachineCeilings.L2ReadGigabytes(Gemm.MaxThreads);

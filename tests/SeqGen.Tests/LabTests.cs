@@ -85,6 +85,31 @@ public class LabTests
     }
 
     [Fact]
+    public void Babi_TrainsTheMemoryNetwork_AndWritesWhatEachHopRead()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"seqgen-babi-{Guid.NewGuid():N}");
+        try
+        {
+            // A synthetic single-supporting-fact task in bAbI's file layout (the real files are not in the repository).
+            Directory.CreateDirectory(folder);
+            File.WriteAllLines(Path.Combine(folder, "qa1_single-supporting-fact_train.txt"), MemoryNetworkTests.SyntheticStories(400, 1));
+            File.WriteAllLines(Path.Combine(folder, "qa1_single-supporting-fact_test.txt"), MemoryNetworkTests.SyntheticStories(40, 2));
+            var (code, stdout, _) = RunLab($"--babi {folder} --babi-runs 1 --babi-epochs 40 --output {folder}/out");
+            Assert.Equal(0, code);
+            Assert.Contains("1000 training questions: test error", stdout);
+            string report = File.ReadAllText(Path.Combine(folder, "out", "babi.md"));
+            Assert.Contains("| sentence | supporting | hop 1 | hop 2 | hop 3 |", report);
+            Assert.Contains("| 1200 | 1 |", report);
+            Assert.Contains("missing", RunLab($"--babi {folder}/nowhere --output {folder}/out").Stderr);
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+                Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void TextModel_TrainsOnAFile_AndSamples()
     {
         string folder = Path.Combine(Path.GetTempPath(), $"seqgen-lab-{Guid.NewGuid():N}");

@@ -1,0 +1,79 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using SeqGen.IO;
+using SeqGen.Modules;
+using SeqGen.Numerics;
+using SeqGen.Training;
+
+namespace SeqGen.Benchmarks;
+
+/// <summary>Whole-model training steps of the modules, as `../shared/peers/torch/run bench --only modules` times PyTorch's.</summary>
+internal static class ModuleBenchmarks
+{
+    public static void Run(bool quick)
+    {
+        Console.WriteLine("| module | configuration | ms per 32 training steps | items/s |");
+        Console.WriteLine("|---|---|---:|---:|");
+        MemoryNetwork(quick);
+    }
+
+    // PyTorch's row: 32 SGD steps (zero_grad, forward, cross-entropy, backward, clip_grad_norm_ 40,
+    // step) on batches of 32 random questions with all 50 memories full of 6-word sentences.
+    private static void MemoryNetwork(bool quick)
+    {
+        const int B = 32, Steps = 32, Vocabulary = 20, Words = 6, Memories = 50;
+        var network = new MemoryNetwork<float>(Vocabulary, Words, dimension: 20, hops: 3, memorySize: Memories, seed: 5);
+        var sgd = new Sgd<float>(network, learningRate: 0.01);
+        var random = new SeededRandom(5);
+        var examples = new List<BabiExample>();
+        for (int i = 0; i < B * Steps; i++)
+        {
+            var story = new int[Memories][];
+            for (int s = 0; s < Memories; s++)
+                story[s] = RandomWords(random, Words, Vocabulary);
+            examples.Add(new BabiExample(story, RandomWords(random, Words, Vocabulary), 1 + (int)(random.NextUInt64() % (Vocabulary - 1)), Array.Empty<int>()));
+        }
+        var workspaces = new MemoryWorkspace<float>[Steps];
+        for (int s = 0; s < Steps; s++)
+        {
+            workspaces[s] = network.CreateWorkspace(B);
+            workspaces[s].Load(examples, s * B, B);
+        }
+        void TrainingSteps()
+        {
+            foreach (MemoryWorkspace<float> ws in workspaces)
+            {
+                network.Forward(ws);
+                network.ZeroGradients();
+                network.Backward(ws);
+                GradientClipping.ByGlobalNorm(network, 40);
+                sgd.Step();
+            }
+        }
+        double seconds = Median(TrainingSteps, quick ? 5 : 21);
+        Console.WriteLine(FormattableString.Invariant($"| memn2n | B={B} M={Memories} d=20 hops=3 | {seconds * 1000:F2} | {B * Steps / seconds:F0} |"));
+    }
+
+    private static int[] RandomWords(SeededRandom random, int count, int vocabulary)
+    {
+        var words = new int[count];
+        for (int i = 0; i < count; i++)
+            words[i] = 1 + (int)(random.NextUInt64() % (ulong)(vocabulary - 1));
+        return words;
+    }
+
+    private static double Median(Action action, int repeats)
+    {
+        action();
+        var times = new double[repeats];
+        for (int r = 0; r < repeats; r++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            action();
+            times[r] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+        Array.Sort(times);
+        return times[repeats / 2];
+    }
+}
