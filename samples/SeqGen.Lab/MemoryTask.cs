@@ -16,8 +16,9 @@ namespace SeqGen.Lab;
 /// Sukhbaatar et al. 2015 and their code do (3 hops, d = 20, memory of the last 50 sentences,
 /// position and temporal encoding, 10 % random noise, adjacent tying; batch 32, SGD at 0.01 halved
 /// every 25 epochs, 100 epochs, gradient norm clipped at 40, 10 % of training held out; linear
-/// start for the first 20 epochs at 0.005, as the authors' code). Each training size runs several
-/// seeds; the run with the lowest training error is the one reported as selected, as the paper.
+/// start at 0.005 until the validation loss stops falling, at most 20 epochs (the paper's rule,
+/// with the authors' code's length as the cap). Each training size runs several seeds; the run
+/// with the lowest training error is the one reported as selected, as the paper.
 /// </summary>
 internal static class MemoryTask
 {
@@ -25,15 +26,9 @@ internal static class MemoryTask
 
     public sealed record RunResult(int Seed, double TrainError, double ValidationError, double TestError, TimeSpan Time);
 
-    public static int Run(string folder, int runs, int epochs, string output)
+    public static int Run(string folder, int task, int runs, int epochs, string output)
     {
-        string train = Path.Combine(folder, "qa1_single-supporting-fact_train.txt");
-        string test = Path.Combine(folder, "qa1_single-supporting-fact_test.txt");
-        foreach (string file in new[] { train, test })
-        {
-            if (!File.Exists(file))
-                throw new FileNotFoundException($"--babi: {file} is missing; the folder must hold bAbI task 1's train and test files.", file);
-        }
+        string train = TaskFile(folder, task, "train"), test = TaskFile(folder, task, "test");
         var (vocabulary, all) = Babi.ReadTraining(train);
         List<BabiExample> testExamples = vocabulary.Read(test);
         int sentenceLength = 1;
@@ -47,10 +42,10 @@ internal static class MemoryTask
             }
         }
         var report = new StringBuilder();
-        report.AppendLine("# bAbI task 1 (single supporting fact): end-to-end memory network");
+        report.AppendLine($"# bAbI task {task} ({Path.GetFileName(train)}): end-to-end memory network");
         report.AppendLine();
         report.AppendLine($"Vocabulary {vocabulary.Words.Count} words, sentences of at most {sentenceLength}; {all.Count} training and {testExamples.Count} test questions.");
-        report.AppendLine($"Protocol: 3 hops, d = 20, memory 50, position encoding (paper), temporal encoding, 10 % random noise, adjacent tying; batch {BatchSize}, SGD 0.01 halved every 25 epochs, {epochs} epochs, clip norm 40, linear start for the first {Math.Min(LinearStartEpochs, epochs)} epochs at 0.005; the last 10 % of the training questions held out. {runs} seeds per size; selected = lowest training error (the paper's rule).");
+        report.AppendLine($"Protocol: 3 hops, d = 20, memory 50, position encoding (paper), temporal encoding, 10 % random noise, adjacent tying; batch {BatchSize}, SGD 0.01 halved every 25 epochs, {epochs} epochs, clip norm 40, linear start at 0.005 until the validation loss stops falling (at most {LinearStartEpochs} epochs), then the schedule from its start; the last 10 % of the training questions held out. {runs} seeds per size; selected = lowest training error (the paper's rule).");
         report.AppendLine();
         report.AppendLine("| training questions | seed | train error | validation error | test error | time |");
         report.AppendLine("|---:|---:|---:|---:|---:|---:|");
@@ -67,10 +62,10 @@ internal static class MemoryTask
             {
                 var clock = Stopwatch.StartNew();
                 var network = new MemoryNetwork<float>(vocabulary.Words.Count, sentenceLength, dimension: 20, hops: 3, memorySize: 50, seed: seed);
-                Train(network, training, seed, epochs);
+                Train(network, training, validation, seed, epochs);
                 var result = new RunResult(seed, Error(network, training), Error(network, validation), Error(network, testExamples), clock.Elapsed);
                 results.Add(result);
-                Console.WriteLine($"bAbI 1, {subset.Count} questions, seed {seed}: train error {100 * result.TrainError:F1} %, validation {100 * result.ValidationError:F1} %, test {100 * result.TestError:F1} %, {result.Time.TotalSeconds:F1} s");
+                Console.WriteLine($"bAbI {task}, {subset.Count} questions, seed {seed}: train error {100 * result.TrainError:F1} %, validation {100 * result.ValidationError:F1} %, test {100 * result.TestError:F1} %, {result.Time.TotalSeconds:F1} s");
                 report.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {subset.Count} | {seed} | {100 * result.TrainError:F1} % | {100 * result.ValidationError:F1} % | {100 * result.TestError:F1} % | {result.Time.TotalSeconds:F1} s |"));
                 if (best is null || result.TrainError < best.TrainError)
                 {
@@ -100,7 +95,19 @@ internal static class MemoryTask
         return 0;
     }
 
-    public static void Train(MemoryNetwork<float> network, List<BabiExample> training, int seed, int epochs)
+    private static string TaskFile(string folder, int task, string part)
+    {
+        string[] found = Directory.Exists(folder) ? Directory.GetFiles(folder, $"qa{task}_*_{part}.txt") : Array.Empty<string>();
+        if (found.Length != 1)
+            throw new FileNotFoundException($"--babi: {folder} must hold exactly one qa{task}_*_{part}.txt (bAbI task {task}'s {part} file); it is missing.");
+        return found[0];
+    }
+
+    /// <summary>
+    /// Linear start (no softmax in the hops) at 0.005 while the validation loss falls, at most 20
+    /// epochs; then <paramref name="epochs"/> epochs at 0.01 halved every 25.
+    /// </summary>
+    public static void Train(MemoryNetwork<float> network, List<BabiExample> training, List<BabiExample> validation, int seed, int epochs)
     {
         var sgd = new Sgd<float>(network, learningRate: 0.01);
         var ws = network.CreateWorkspace(BatchSize);
@@ -109,9 +116,11 @@ internal static class MemoryTask
         for (int i = 0; i < order.Length; i++)
             order[i] = i;
         var shuffled = new List<BabiExample>(training);
+        network.LinearStart = true;
+        double lastValidation = double.PositiveInfinity;
+        int linear = 0;
         for (int epoch = 0; epoch < epochs; epoch++)
         {
-            network.LinearStart = epoch < LinearStartEpochs;
             double rate = network.LinearStart ? 0.005 : 0.01 * Math.Pow(0.5, epoch / 25);
             for (int i = order.Length - 1; i > 0; i--)
             {
@@ -133,8 +142,32 @@ internal static class MemoryTask
                 sgd.LearningRate = rate * count;
                 sgd.Step();
             }
+            if (network.LinearStart)
+            {
+                double loss = Loss(network, validation);
+                linear++;
+                if (loss >= lastValidation || linear == LinearStartEpochs)
+                {
+                    network.LinearStart = false;
+                    epoch = -1; // the schedule starts over with the softmax
+                }
+                lastValidation = loss;
+            }
         }
         network.LinearStart = false;
+    }
+
+    private static double Loss(MemoryNetwork<float> network, List<BabiExample> examples)
+    {
+        var ws = network.CreateWorkspace(BatchSize);
+        double sum = 0;
+        for (int start = 0; start < examples.Count; start += BatchSize)
+        {
+            int count = Math.Min(BatchSize, examples.Count - start);
+            ws.Load(examples, start, count);
+            sum += network.Forward(ws) * count;
+        }
+        return examples.Count == 0 ? 0 : sum / examples.Count;
     }
 
     public static double Error(MemoryNetwork<float> network, List<BabiExample> examples)

@@ -39,7 +39,8 @@ var seed = new Option<int>("--seed") { Description = "Seed of initialisation and
 var textOption = new Option<string?>("--text") { Description = "Character-level language modelling of this text file (train on 90 %, validate on 10 %); --lengths are window lengths." };
 var temperature = new Option<double>("--temperature") { Description = "Sampling temperature of the text generated after training (--text).", DefaultValueFactory = _ => 0.8 };
 var sampleLength = new Option<int>("--sample-length") { Description = "Characters to generate after training (--text).", DefaultValueFactory = _ => 300 };
-var babi = new Option<string?>("--babi") { Description = "Memory: train an end-to-end memory network on bAbI task 1 in this folder (e.g. ../shared/data/babi-qa1) with 1k and all training questions; writes babi.md." };
+var babi = new Option<string?>("--babi") { Description = "Memory: train an end-to-end memory network on a bAbI task (--babi-task, default 1) in this folder (e.g. ../shared/data/babi-qa1) with 1k and all training questions; writes babi.md." };
+var babiTask = new Option<int>("--babi-task") { Description = "Which bAbI task's files to read from the --babi folder (qaN_*_train.txt and _test.txt).", DefaultValueFactory = _ => 1 };
 var babiRuns = new Option<int>("--babi-runs") { Description = "Seeds per training size (--babi); the lowest training error is the one selected.", DefaultValueFactory = _ => 3 };
 var babiEpochs = new Option<int>("--babi-epochs") { Description = "Epochs (--babi); the paper's protocol is 100.", DefaultValueFactory = _ => 100 };
 var output = new Option<string>("--output") { Description = "Folder for the results table, the loss curves and gradient norms (CSV) and the charts (PNG).", DefaultValueFactory = _ => "lab-output" };
@@ -47,7 +48,7 @@ var output = new Option<string>("--output") { Description = "Folder for the resu
 var root = new RootCommand("SeqGen lab: which recurrent cells learn long-range dependencies?")
 {
     task, lengths, cellNames, steps, batch, hidden, learningRate, optimizer, clip, clipThreshold, seed, output, textOption, temperature, sampleLength,
-    babi, babiRuns, babiEpochs,
+    babi, babiTask, babiRuns, babiEpochs,
 };
 ParseResult parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
@@ -61,7 +62,7 @@ if (args.Length > 0 && Array.Exists(args, a => a is "--help" or "-h" or "-?"))
 try
 {
     if (parsed.GetValue(babi) is { } babiFolder)
-        return MemoryTask.Run(babiFolder, Positive(parsed.GetValue(babiRuns), "--babi-runs"), Positive(parsed.GetValue(babiEpochs), "--babi-epochs"), parsed.GetValue(output)!);
+        return MemoryTask.Run(babiFolder, Positive(parsed.GetValue(babiTask), "--babi-task"), Positive(parsed.GetValue(babiRuns), "--babi-runs"), Positive(parsed.GetValue(babiEpochs), "--babi-epochs"), parsed.GetValue(output)!);
     string taskName = parsed.GetValue(task)!;
     var chosen = new List<string>();
     foreach (string name in parsed.GetValue(cellNames)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
