@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using SeqGen.IO;
 using SeqGen.Modules;
 using SeqGen.Numerics;
@@ -51,7 +50,7 @@ internal static class ModuleBenchmarks
                 sgd.Step();
             }
         }
-        double seconds = Median(TrainingSteps, quick ? 5 : 21);
+        double seconds = Timing.Median(TrainingSteps, quick ? 5 : 21);
         Console.WriteLine(FormattableString.Invariant($"| memn2n | B={B} M={Memories} d=20 hops=3 | {seconds * 1000:F2} | {B * Steps / seconds:F0} |"));
     }
 
@@ -61,19 +60,5 @@ internal static class ModuleBenchmarks
         for (int i = 0; i < count; i++)
             words[i] = 1 + (int)(random.NextUInt64() % (ulong)(vocabulary - 1));
         return words;
-    }
-
-    private static double Median(Action action, int repeats)
-    {
-        action();
-        var times = new double[repeats];
-        for (int r = 0; r < repeats; r++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            action();
-            times[r] = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        }
-        Array.Sort(times);
-        return times[repeats / 2];
     }
 }

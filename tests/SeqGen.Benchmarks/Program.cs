@@ -39,7 +39,7 @@ Console.WriteLine("|---:|---:|---:|---:|---:|");
 foreach (int n in quick ? new[] { 1024 } : new[] { 1024, 4096 })
 {
     var a = Fill(n * n); var b = Fill(n * n); var c = new float[n * n];
-    double seconds = Median(() => Gemm.Compute<float>(false, true, n, n, n, a, n, b, n, c, n, false), n >= 4096 ? 3 : 7);
+    double seconds = Timing.Median(() => Gemm.Compute<float>(false, true, n, n, n, a, n, b, n, c, n, false), n >= 4096 ? 3 : 7);
     bool two = Gemm.MaxThreads == 2;
     Console.WriteLine($"| {n} | {2.0 * n * n * n / seconds / 1e9:F1} | {2.0 * n * n * n / seconds / 1e9 / peak:P0} | {(n == 1024 ? (two ? "171" : "90") : "-")} | {(n == 1024 ? (two ? "322" : "163") : (two ? "304" : "165"))} |");
 }
@@ -100,7 +100,7 @@ foreach (string name in new[] { "Lstm", "Gru" })
         var stream = cell.CreateStream(1);
         Fill(h).CopyTo(stream.Input(0));
         const int calls = 2000;
-        double seconds = Median(() => { for (int i = 0; i < calls; i++) cell.Step(stream); }, quick ? 5 : 9);
+        double seconds = Timing.Median(() => { for (int i = 0; i < calls; i++) cell.Step(stream); }, quick ? 5 : 9);
         row.Add($"{seconds / calls * 1e6:F2} (floor {floor:F2})");
     }
     Console.WriteLine($"| {name} (PyTorch {(name == "Lstm" ? "13.3 / 19.8 / 152" : "13.5 / 17.8 / 120")}) | {string.Join(" | ", row)} |");
@@ -112,24 +112,9 @@ static (double Inference, double Training) TimeSequence(RecurrentCellBase<float>
     Fill(steps * batch * size).CopyTo(ws.Input(0));
     Fill(steps * batch * size).CopyTo(ws.OutputGradient(steps));
     int repeats = quick ? 5 : 9;
-    double inference = Median(() => cell.Forward(ws, steps), repeats);
-    double training = Median(() => { cell.Forward(ws, steps); cell.Backward(ws, steps); }, repeats);
+    double inference = Timing.Median(() => cell.Forward(ws, steps), repeats);
+    double training = Timing.Median(() => { cell.Forward(ws, steps); cell.Backward(ws, steps); }, repeats);
     return (inference, training);
-}
-
-static double Median(Action action, int repeats)
-{
-    action();
-    action();
-    var times = new double[repeats];
-    for (int r = 0; r < repeats; r++)
-    {
-        long start = Stopwatch.GetTimestamp();
-        action();
-        times[r] = Stopwatch.GetElapsedTime(start).TotalSeconds;
-    }
-    Array.Sort(times);
-    return times[repeats / 2];
 }
 
 static float[] Fill(int length)

@@ -25,6 +25,9 @@ public class GradientTests
     [Fact] public void SkipRnn() => Check(new SkipRnn<double>(inputSize: I, hiddenSize: H, seed: 1));
 
     [Fact]
+    public void TreeLstm() => Assert.Empty(GradientCheck.Run(new TreeLstm<double>(inputSize: I, hiddenSize: H, seed: 1), nodes: 4).Failures);
+
+    [Fact]
     public void TreeRnn() => Assert.Empty(GradientCheck.Run(new TreeRnn<double>(hiddenSize: H, seed: 1)).Failures);
 
     [Fact] public void TwoInputs() => Check(new TwoInputRnn<double>(hiddenSize: H, xSize: I, ctxSize: 3, seed: 2));

@@ -54,11 +54,25 @@ internal sealed class SourceAddress(CellSpec spec, StepPlan plan)
     /// <summary>A sub-expression the step computes and a product reads (such as r * h).</summary>
     public string Temp(int temp) => "Temp" + CodeText.Int(temp);
 
-    /// <summary>The output of a group of products, named by the vector they multiply.</summary>
-    public string Product(ProductGroup group) => "Product" + OperandName(group.Operand);
+    /// <summary>
+    /// The output of a group of products, named by the vector they multiply (and by the group's
+    /// number when another group multiplies the same vector, as when a matrix is used twice).
+    /// </summary>
+    public string Product(ProductGroup group) => "Product" + GroupName(group);
 
     /// <summary>The group's weights as the runtime lays them out for a pass.</summary>
-    public string Prepared(ProductGroup group) => "Weights" + OperandName(group.Operand);
+    public string Prepared(ProductGroup group) => "Weights" + GroupName(group);
+
+    private string GroupName(ProductGroup group)
+    {
+        string name = OperandName(group.Operand);
+        foreach (ProductGroup other in plan.Groups)
+        {
+            if (other.Index != group.Index && OperandName(other.Operand) == name)
+                return name + "_" + CodeText.Int(group.Index);
+        }
+        return name;
+    }
 
     private static string OperandName(Source operand) => operand.Kind switch
     {
