@@ -4,6 +4,7 @@ using SeqGen.IO;
 using SeqGen.Modules;
 using SeqGen.Numerics;
 using SeqGen.Training;
+using SeqGen.Trees;
 
 namespace SeqGen.Benchmarks;
 
@@ -15,6 +16,48 @@ internal static class ModuleBenchmarks
         Console.WriteLine("| module | configuration | ms per 32 training steps | items/s |");
         Console.WriteLine("|---|---|---:|---:|");
         MemoryNetwork(quick);
+        TreeLstm(quick, TreeBatching.Node);
+        TreeLstm(quick, TreeBatching.Level);
+    }
+
+    // PyTorch's rows: one training step (forward, cross-entropy at every node, backward, update)
+    // of a binary constituency Tree-LSTM, hidden 150, 300-d word vectors, Linear(150, 5), over 25
+    // random binary trees of 19 leaves (split at a uniform point, recursively); node by node
+    // (as the reference implementations run) and level-batched. SeqGen trains the word vectors too
+    // (PyTorch's are frozen) and steps with SGD (PyTorch's with Adagrad).
+    private static void TreeLstm(bool quick, TreeBatching batching)
+    {
+        const int B = 25, Leaves = 19, Vocabulary = 2000;
+        var random = new Random(1);
+        var trees = new List<Tree>();
+        for (int t = 0; t < B; t++)
+        {
+            var builder = new TreeBuilder();
+            int Build(int count)
+            {
+                if (count == 1)
+                    return builder.Leaf(null, random.Next(Vocabulary), random.Next(5));
+                int k = random.Next(1, count);
+                int left = Build(k), right = Build(count - k);
+                return builder.Node(random.Next(5), left, right);
+            }
+            Build(Leaves);
+            trees.Add(builder.Build());
+        }
+        var runner = new TreeRunner<float>(new SeqGen.Cells.TreeLstm(inputSize: 300, hiddenSize: 150, seed: 2),
+            new Embedding<float>(Vocabulary, 300, seed: 3), new Linear<float>(150, 5, seed: 4), lossAtEveryNode: true, batching);
+        var sgd = new Sgd<float>(runner, learningRate: 0.05);
+        var ws = runner.CreateWorkspace();
+        void Step()
+        {
+            runner.Forward(ws, trees);
+            runner.ZeroGradients();
+            runner.Backward(ws);
+            sgd.Step();
+        }
+        double seconds = Timing.Median(Step, quick ? 5 : 21);
+        string name = batching == TreeBatching.Level ? "treelstm-level" : "treelstm-node";
+        Console.WriteLine(FormattableString.Invariant($"| {name} | B={B} leaves={Leaves} H=150 X=300 (ms per step) | {seconds * 1000:F2} | {B / seconds:F0} |"));
     }
 
     // PyTorch's row: 32 SGD steps (zero_grad, forward, cross-entropy, backward, clip_grad_norm_ 40,

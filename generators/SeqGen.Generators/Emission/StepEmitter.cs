@@ -289,10 +289,13 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
             string operand = $"{OperandArray(group, false)}.AsSpan({address.RowStart(group.Operand, false, "0", "0")})";
             string dOut = $"ws.d{address.Product(group)}";
             writer.Line($"// dW += d({Describe(group)})ᵀ · operand, over all steps");
+            string? zero = address.Recurrent ? null : ZeroOperand(group);
+            // With a zero operand the weights take no gradient.
+            string guard = zero is null ? "" : $"if (!{zero}) ";
             bool allTrainable = group.Members.TrueForAll(m => !_frozen.Contains(m.Matrix));
             if (allTrainable)
             {
-                writer.Line($"{CodeText.Gemm}(true, false, {total}, {cols}, {rows}, {dOut}, {total}, {operand}, {cols}, Gr.AsSpan(_o_{group.Members[0].Matrix}), {cols}, true);");
+                writer.Line($"{guard}{CodeText.Gemm}(true, false, {total}, {cols}, {rows}, {dOut}, {total}, {operand}, {cols}, Gr.AsSpan(_o_{group.Members[0].Matrix}), {cols}, true);");
             }
             else
             {
@@ -300,7 +303,7 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
                 {
                     if (_frozen.Contains(member.Matrix))
                         continue;
-                    writer.Line($"{CodeText.Gemm}(true, false, {CodeText.Size(member.Rows)}, {cols}, {rows}, {dOut}.AsSpan({CodeText.Size(member.ColumnOffset)}), {total}, {operand}, {cols}, Gr.AsSpan(_o_{member.Matrix}), {cols}, true);");
+                    writer.Line($"{guard}{CodeText.Gemm}(true, false, {CodeText.Size(member.Rows)}, {cols}, {rows}, {dOut}.AsSpan({CodeText.Size(member.ColumnOffset)}), {total}, {operand}, {cols}, Gr.AsSpan(_o_{member.Matrix}), {cols}, true);");
                 }
             }
             if (group.Hoisted && hoistedOperands)
@@ -310,6 +313,11 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
             }
         }
     }
+
+    // In a recursive cell, the flag under which a group's operand is known to be zero: the
+    // caller's promise that every node of the batch is a leaf, or that no node has an input.
+    private string? ZeroOperand(ProductGroup group) =>
+        group.Hoisted ? "ws.InputsAreZero" : plan.ReadsOnlyChildren(group.Operand) ? "ws.ChildrenAreZero" : null;
 
     private static string Describe(ProductGroup group)
     {
@@ -336,6 +344,15 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
         string operand = $"{OperandArray(group, false)}.AsSpan({address.RowStart(group.Operand, false, step, "0")})";
         string output = $"ws.{address.Product(group)}.AsSpan({CodeText.Times(step, "B", total)})";
         string byRows = $"{CodeText.Gemm}(false, true, {rows}, {total}, {cols}, {operand}, {cols}, P.AsSpan(_o_{group.Members[0].Matrix}), {cols}, {output}, {total}, false);";
+        if (!address.Recurrent && ZeroOperand(group) is { } zero)
+        {
+            // A leaf's children, or an inner node's input, are zero: so is the product.
+            writer.Line($"if ({zero})");
+            writer.Line($"    global::System.Array.Clear(ws.{address.Product(group)}, 0, {CodeText.Times(rows, total)});");
+            writer.Line("else");
+            writer.Line("    " + byRows);
+            return;
+        }
         if (group.Hoisted || !address.Recurrent)
         {
             writer.Line(byRows);
@@ -367,6 +384,13 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
         string dOut = $"ws.d{address.Product(group)}.AsSpan({CodeText.Times(step, "B", total)})";
         string dOperand = $"{OperandArray(group, true)}.AsSpan({address.RowStart(group.Operand, true, step, "0")})";
         string asStored = $"{CodeText.Gemm}(false, false, {rows}, {cols}, {total}, {dOut}, {total}, P.AsSpan(_o_{group.Members[0].Matrix}), {cols}, {dOperand}, {cols}, true);";
+        if (!address.Recurrent && ZeroOperand(group) is { } zero)
+        {
+            // A zero operand takes no gradient that anyone reads.
+            writer.Line($"if (!{zero})");
+            writer.Line("    " + asStored);
+            return;
+        }
         if (group.Hoisted || !address.Recurrent)
         {
             writer.Line(asStored);

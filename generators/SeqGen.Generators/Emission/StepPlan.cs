@@ -226,10 +226,24 @@ internal sealed class StepPlan
         return temp;
     }
 
+    /// <summary>
+    /// Whether a product's operand is made of child states alone (a child state, or a
+    /// concatenation of them): a leaf's zero children make such a product zero.
+    /// </summary>
+    public bool ReadsOnlyChildren(Source operand) =>
+        operand.Kind == SourceKind.ChildState || (operand.Kind == SourceKind.Temp && _childOnlyTemps.Contains(operand.Index));
+
+    private readonly HashSet<int> _childOnlyTemps = new();
+
     private Source Concatenate(BoundConcat concat)
     {
         string text = ExpressionText.Of(concat);
         Source whole = NewTemp(concat.Shape.Rows!, text);
+        bool childrenOnly = true;
+        foreach (BoundExpression part in concat.Parts)
+            childrenOnly &= part is BoundValue { Kind: ValueKind.ChildState };
+        if (childrenOnly)
+            _childOnlyTemps.Add(whole.Index);
         Size offset = Size.Of(0);
         foreach (BoundExpression part in concat.Parts)
         {

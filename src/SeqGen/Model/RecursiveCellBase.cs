@@ -97,6 +97,15 @@ public abstract class NodeWorkspace<T> where T : unmanaged, IFloatingPointIeee75
     /// <summary>Nodes the last forward pass computed (0 before the first); backward must take as many.</summary>
     internal int ForwardCount { get; set; }
 
+    /// <summary>
+    /// The caller's promise that every node of the batch has zero child states (a batch of
+    /// leaves): the products that read only children are zero and are skipped, forward and backward.
+    /// </summary>
+    public bool ChildrenAreZero { get; set; }
+
+    /// <summary>The caller's promise that every node's inputs are zero (inner nodes of a constituency tree): input products are skipped.</summary>
+    public bool InputsAreZero { get; set; }
+
     /// <summary>Each node's input <paramref name="input"/>, [N, size]; filled by the caller.</summary>
     public abstract Span<T> Input(int input);
 

@@ -115,6 +115,9 @@ public sealed class TreeWorkspace<T> where T : unmanaged, IFloatingPointIeee754<
                 else
                     input.Clear();
             }
+            // The cell skips the products of what is zero: a leaf's children, an inner node's input.
+            ws.ChildrenAreZero = leaves;
+            ws.InputsAreZero = hasInput && !leaves;
             _cell.Forward(ws, n);
             for (int s = 0; s < _states.Length; s++)
             {
