@@ -43,12 +43,16 @@ var babi = new Option<string?>("--babi") { Description = "Memory: train an end-t
 var babiTask = new Option<int>("--babi-task") { Description = "Which bAbI task's files to read from the --babi folder (qaN_*_train.txt and _test.txt).", DefaultValueFactory = _ => 1 };
 var babiRuns = new Option<int>("--babi-runs") { Description = "Seeds per training size (--babi); the lowest training error is the one selected.", DefaultValueFactory = _ => 3 };
 var babiEpochs = new Option<int>("--babi-epochs") { Description = "Epochs (--babi); the paper's protocol is 100.", DefaultValueFactory = _ => 100 };
+var sst = new Option<string?>("--sst") { Description = "Trees: train a recursive network on the Stanford Sentiment Treebank in this folder (train.txt, dev.txt, test.txt, e.g. ../shared/data/sst); writes sst-CELL.md." };
+var sstCell = new Option<string>("--sst-cell") { Description = "TreeLstm or TreeRnn (--sst).", DefaultValueFactory = _ => "TreeLstm" };
+var sstEpochs = new Option<int>("--sst-epochs") { Description = "Epochs (--sst).", DefaultValueFactory = _ => 8 };
+var sstHidden = new Option<int>("--sst-hidden") { Description = "Hidden size (--sst).", DefaultValueFactory = _ => 150 };
 var output = new Option<string>("--output") { Description = "Folder for the results table, the loss curves and gradient norms (CSV) and the charts (PNG).", DefaultValueFactory = _ => "lab-output" };
 
 var root = new RootCommand("SeqGen lab: which recurrent cells learn long-range dependencies?")
 {
     task, lengths, cellNames, steps, batch, hidden, learningRate, optimizer, clip, clipThreshold, seed, output, textOption, temperature, sampleLength,
-    babi, babiTask, babiRuns, babiEpochs,
+    babi, babiTask, babiRuns, babiEpochs, sst, sstCell, sstEpochs, sstHidden,
 };
 ParseResult parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
@@ -61,6 +65,8 @@ if (args.Length > 0 && Array.Exists(args, a => a is "--help" or "-h" or "-?"))
 
 try
 {
+    if (parsed.GetValue(sst) is { } sstFolder)
+        return SentimentTask.Run(sstFolder, parsed.GetValue(sstCell)!, Positive(parsed.GetValue(sstEpochs), "--sst-epochs"), Positive(parsed.GetValue(sstHidden), "--sst-hidden"), parsed.GetValue(seed), parsed.GetValue(output)!);
     if (parsed.GetValue(babi) is { } babiFolder)
         return MemoryTask.Run(babiFolder, Positive(parsed.GetValue(babiTask), "--babi-task"), Positive(parsed.GetValue(babiRuns), "--babi-runs"), Positive(parsed.GetValue(babiEpochs), "--babi-epochs"), parsed.GetValue(output)!);
     string taskName = parsed.GetValue(task)!;
@@ -186,7 +192,7 @@ try
     Console.WriteLine($"Wrote results.md, loss-curves.csv, gradient-norms.csv and the charts (loss-T*.png, gradient-norms-T*.png, exploding-*.png) to {folder}.");
     return 0;
 }
-catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
+catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException)
 {
     Console.Error.WriteLine("error: " + e.Message);
     return 2;

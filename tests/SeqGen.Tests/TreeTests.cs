@@ -17,6 +17,7 @@ public class TreeTests
         "(3 (2 It) (4 (2 's) (3 good)))",
         "(1 (2 (2 The) (2 film)) (1 (2 was) (0 (0 awful) (2 .))))",
         "(2 Fine)",
+        "(3 (2 (2 Contempt) (2 8 1\\/2)) (2 .))",
         "(4 (3 (2 A) (4 (3 truly) (4 great))) (2 (2 piece) (2 (2 of) (2 work))))",
     };
 

@@ -60,11 +60,11 @@ public static class BracketedTrees
             throw Error(where, position, "the line ends inside a node: a ')' is missing");
         if (text[position] != '(')
         {
+            // A token runs to the node's ')' and may hold spaces (the treebank has "8 1\/2").
             int tokenStart = position;
-            while (position < text.Length && text[position] != ')' && !char.IsWhiteSpace(text[position]) && text[position] != '(')
+            while (position < text.Length && text[position] is not (')' or '('))
                 position++;
-            string token = text.Substring(tokenStart, position - tokenStart);
-            SkipSpace(text, ref position);
+            string token = text.Substring(tokenStart, position - tokenStart).TrimEnd();
             Close(text, ref position, where);
             return builder.Leaf(token, -1, label);
         }
