@@ -110,6 +110,32 @@ public class LabTests
     }
 
     [Fact]
+    public void Sst_TrainsATreeModel_OnATreebankFolder()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"seqgen-sst-{Guid.NewGuid():N}");
+        try
+        {
+            Directory.CreateDirectory(folder);
+            string[] trees = { "(3 (2 It) (4 (2 's) (3 good)))", "(1 (2 (2 The) (2 film)) (1 (2 was) (0 (0 awful) (2 .))))", "(4 (4 great) (2 fun))", "(0 (0 bad) (2 film))" };
+            foreach (string part in new[] { "train", "dev", "test" })
+                File.WriteAllLines(Path.Combine(folder, part + ".txt"), trees);
+            var (code, stdout, _) = RunLab($"--sst {folder} --sst-epochs 2 --sst-hidden 8 --output {folder}/out");
+            Assert.Equal(0, code);
+            Assert.Contains("SST TreeLstm epoch 2", stdout);
+            Assert.Contains("| epoch | train loss | dev root fine", File.ReadAllText(Path.Combine(folder, "out", "sst-TreeLstm.md")));
+            File.WriteAllText(Path.Combine(folder, "dev.txt"), "(3 (2 It) (4 good)");
+            var (bad, _, stderr) = RunLab($"--sst {folder} --sst-epochs 1 --sst-hidden 8 --output {folder}/out");
+            Assert.Equal(2, bad);
+            Assert.Contains("dev.txt, line 1, column 19", stderr);
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+                Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void TextModel_TrainsOnAFile_AndSamples()
     {
         string folder = Path.Combine(Path.GetTempPath(), $"seqgen-lab-{Guid.NewGuid():N}");
