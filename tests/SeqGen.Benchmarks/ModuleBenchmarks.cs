@@ -16,6 +16,7 @@ internal static class ModuleBenchmarks
         Console.WriteLine("| module | configuration | ms per 32 training steps | items/s |");
         Console.WriteLine("|---|---|---:|---:|");
         MemoryNetwork(quick);
+        MemoryNetworkEpochs();
         TreeLstm(quick, TreeBatching.Node);
         TreeLstm(quick, TreeBatching.Level);
     }
@@ -95,6 +96,42 @@ internal static class ModuleBenchmarks
         }
         double seconds = Timing.Median(TrainingSteps, quick ? 5 : 21);
         Console.WriteLine(FormattableString.Invariant($"| memn2n | B={B} M={Memories} d=20 hops=3 | {seconds * 1000:F2} | {B * Steps / seconds:F0} |"));
+    }
+
+    // bAbI task 1 at 1k as the lab trains it: 900 questions, stories of 2 to 14 sentences of 6
+    // words, vocabulary 19, 100 epochs of batches of 32 (the bound: under 30 s).
+    private static void MemoryNetworkEpochs()
+    {
+        const int Questions = 900, Vocabulary = 19, Words = 6;
+        var random = new SeededRandom(7);
+        var examples = new List<BabiExample>();
+        for (int i = 0; i < Questions; i++)
+        {
+            var story = new int[2 + (int)(random.NextUInt64() % 13)][];
+            for (int s = 0; s < story.Length; s++)
+                story[s] = RandomWords(random, Words, Vocabulary);
+            examples.Add(new BabiExample(story, RandomWords(random, 3, Vocabulary), (int)(random.NextUInt64() % Vocabulary), Array.Empty<int>()));
+        }
+        var network = new MemoryNetwork<float>(Vocabulary, Words, dimension: 20, hops: 3, memorySize: 50, seed: 1);
+        var sgd = new Sgd<float>(network, learningRate: 0.01);
+        var ws = network.CreateWorkspace(32);
+        var noise = new SeededRandom(8);
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        for (int epoch = 0; epoch < 100; epoch++)
+        {
+            for (int first = 0; first < Questions; first += 32)
+            {
+                int count = Math.Min(32, Questions - first);
+                ws.Load(examples, first, count, noise: 0.1, random: noise);
+                network.Forward(ws);
+                network.ZeroGradients();
+                network.Backward(ws);
+                GradientClipping.ByGlobalNorm(network, 40.0 / count);
+                sgd.Step();
+            }
+        }
+        double seconds = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
+        Console.WriteLine(FormattableString.Invariant($"| memn2n | 100 epochs of bAbI 1 at 1k (900 questions; seconds) | {seconds:F2} s | {100 * Questions / seconds:F0} |"));
     }
 
     private static int[] RandomWords(SeededRandom random, int count, int vocabulary)
