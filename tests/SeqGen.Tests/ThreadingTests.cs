@@ -17,7 +17,8 @@ public class ThreadingTests
     {
         // 32 × 141 elements per step: above the size at which fused loops split, with a
         // width that leaves a scalar tail in the second half.
-        const int steps = 3, batch = 32, input = 19, hidden = 141;
+        // hidden is a whole number of cache lines, so the fused loops split by columns as well as the products.
+        const int steps = 3, batch = 32, input = 19, hidden = 144;
         var one = Run(name, steps, batch, input, hidden, threads: 1);
         var two = Run(name, steps, batch, input, hidden, threads: 2);
         Assert.Equal(one.Outputs, two.Outputs);
@@ -33,16 +34,29 @@ public class ThreadingTests
         try
         {
             Gemm.MaxThreads = 2;
-            ParallelColumns.Run(task, run: 3, step: 5, columns: 141, rows: 64, alignment: 8);
+            ParallelColumns.Run(task, run: 3, step: 5, columns: 144, rows: 64, alignment: System.Numerics.Vector<float>.Count);
         }
         finally
         {
             Gemm.MaxThreads = saved;
         }
-        // Every column exactly once, in ranges that start at multiples of 8, for the right run and step.
-        Assert.Equal(141, task.Covered.Count);
-        Assert.All(task.Ranges, r => Assert.Equal(0, r.From % 8));
+        // Every column exactly once, in two ranges that start at multiples of the vector width, for the right run and step.
+        Assert.Equal(144, task.Covered.Count);
+        Assert.Equal(2, task.Ranges.Count);
+        Assert.All(task.Ranges, r => Assert.Equal(0, r.From % System.Numerics.Vector<float>.Count));
         Assert.All(task.Ranges, r => Assert.Equal((3, 5), (r.Run, r.Step)));
+        // Rows that are not whole cache lines are not split: the halves would share a line per row.
+        var odd = new RecordingTask();
+        try
+        {
+            Gemm.MaxThreads = 2;
+            ParallelColumns.Run(odd, run: 0, step: 0, columns: 150, rows: 64, alignment: System.Numerics.Vector<float>.Count);
+        }
+        finally
+        {
+            Gemm.MaxThreads = saved;
+        }
+        Assert.Equal((0, 150), (Assert.Single(odd.Ranges).From, Assert.Single(odd.Ranges).To));
         Assert.Throws<ArgumentOutOfRangeException>("alignment", () => ParallelColumns.Run(task, 0, 0, 16, 1, 0));
         Assert.Throws<ArgumentOutOfRangeException>("columns", () => ParallelColumns.Run(task, 0, 0, -1, 1, 8));
         Assert.Throws<ArgumentNullException>("task", () => ParallelColumns.Run(null!, 0, 0, 16, 1, 8));

@@ -154,8 +154,11 @@ internal static unsafe class GemmThreads
     /// </summary>
     public static bool TryParallelColumns(IColumnTask task, int run, int step, int columns, int rows, int alignment)
     {
-        // About 4096 elements take some 10–20 µs: well above the cost of a hand-over.
-        if (MaxThreads < 2 || (long)rows * columns < 4096 || columns < 2 * alignment)
+        // About 4096 elements take some 10–20 µs: well above the cost of a hand-over. Rows whose
+        // length is not a whole number of cache lines would put the two halves' edges in shared
+        // lines on every row (false sharing made a Tree-LSTM of H = 150 slower on two threads).
+        int elementsPerLine = 64 * alignment / System.Numerics.Vector<byte>.Count;
+        if (MaxThreads < 2 || (long)rows * columns < 4096 || columns < 2 * alignment || columns % elementsPerLine != 0)
             return false;
         if (!TryAcquire())
             return false;
