@@ -159,21 +159,13 @@ internal static class SentimentTask
                     if (tree.Label(node) == 2)
                         continue;
                     binary++;
-                    bool positive = Probability(scores, 3) + Probability(scores, 4) > Probability(scores, 0) + Probability(scores, 1);
+                    // P(3) + P(4) > P(0) + P(1): the softmax's shared factors cancel.
+                    float max = scores[Metrics.ArgMax(scores)];
+                    bool positive = Math.Exp(scores[3] - max) + Math.Exp(scores[4] - max) > Math.Exp(scores[0] - max) + Math.Exp(scores[1] - max);
                     binaryRight += positive == tree.Label(node) > 2 ? 1 : 0;
                 }
             }
         }
         return ((double)rootsRight / roots, (double)binaryRight / binary, (double)phrasesRight / phrases);
-    }
-
-    private static double Probability(ReadOnlySpan<float> logits, int c)
-    {
-        double max = logits[0], sum = 0;
-        for (int i = 1; i < logits.Length; i++)
-            max = Math.Max(max, logits[i]);
-        for (int i = 0; i < logits.Length; i++)
-            sum += Math.Exp(logits[i] - max);
-        return Math.Exp(logits[c] - max) / sum;
     }
 }

@@ -156,3 +156,35 @@ public class MemoryNetworkTests
         Assert.True(correct > 0.95 * test.Count, $"{correct} of {test.Count} test questions answered");
     }
 }
+
+/// <summary>Measures allocations, so it runs alone (see <see cref="SequenceModelAllocationTests"/>).</summary>
+[Collection(nameof(ThreadedAllocationTests))]
+public class MemoryNetworkAllocationTests
+{
+    [Fact]
+    public void TrainingSteps_WithRandomNoise_AllocateNothing()
+    {
+        var (vocabulary, examples) = Babi.Parse(MemoryNetworkTests.SyntheticStories(40, 4), "synthetic");
+        var network = new MemoryNetwork<float>(vocabulary.Words.Count, sentenceLength: 6, dimension: 8, hops: 3, memorySize: 20, seed: 1);
+        var sgd = new Sgd<float>(network, learningRate: 0.01);
+        var ws = network.CreateWorkspace(16);
+        var random = new SeededRandom(3);
+        void Epoch()
+        {
+            for (int start = 0; start + 16 <= examples.Count; start += 16)
+            {
+                ws.Load(examples, start, 16, noise: 0.1, random: random);
+                network.Forward(ws);
+                network.ZeroGradients();
+                network.Backward(ws);
+                GradientClipping.ByGlobalNorm(network, 40);
+                sgd.Step();
+            }
+        }
+        Epoch();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 5; i++)
+            Epoch();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}

@@ -65,7 +65,7 @@ public abstract class RecurrentCellBase<T> : CellBase<T> where T : unmanaged, IF
     {
         CheckWorkspace(workspace, steps);
         workspace.ForwardCount = steps;
-        workspace.BackwardNext = -1;
+        workspace.BackwardDone = 0;
         workspace.Steps = steps;
     }
 
@@ -78,7 +78,7 @@ public abstract class RecurrentCellBase<T> : CellBase<T> where T : unmanaged, IF
     {
         CheckWorkspace(workspace, 1);
         workspace.ForwardCount = 0;
-        workspace.BackwardNext = -1;
+        workspace.BackwardDone = 0;
     }
 
     /// <summary>
@@ -89,7 +89,7 @@ public abstract class RecurrentCellBase<T> : CellBase<T> where T : unmanaged, IF
     public int StepForward(SequenceWorkspace<T> workspace)
     {
         CheckWorkspace(workspace, 1);
-        if (workspace.BackwardNext != -1)
+        if (workspace.BackwardDone > 0)
             throw new InvalidOperationException("Backward through this sequence has begun; call BeginSteps to start a new one.");
         int t = workspace.ForwardCount;
         if (t >= workspace.Capacity)
@@ -114,11 +114,11 @@ public abstract class RecurrentCellBase<T> : CellBase<T> where T : unmanaged, IF
         CheckWorkspace(workspace, 1);
         if (workspace.ForwardCount == 0)
             throw new InvalidOperationException("StepBackward needs the tape of forward steps over the same workspace; call StepForward first.");
-        int t = workspace.BackwardNext >= 0 ? workspace.BackwardNext : workspace.BackwardNext == -1 ? workspace.ForwardCount - 1 : -1;
+        int t = workspace.ForwardCount - 1 - workspace.BackwardDone;
         if (t < 0)
             throw new InvalidOperationException("Every step has been back-propagated; call BeginSteps to start a new sequence.");
         BackwardAt(workspace, t, workspace.ForwardCount);
-        workspace.BackwardNext = t == 0 ? -2 : t - 1;
+        workspace.BackwardDone++;
         return t;
     }
 
@@ -136,7 +136,7 @@ public abstract class RecurrentCellBase<T> : CellBase<T> where T : unmanaged, IF
     {
         CheckWorkspace(workspace, steps);
         CallOrder.RequireForward(workspace.ForwardCount, steps, "step", nameof(steps));
-        workspace.BackwardNext = -2;
+        workspace.BackwardDone = steps;
     }
 
     private void CheckWorkspace(SequenceWorkspace<T> workspace, int steps)

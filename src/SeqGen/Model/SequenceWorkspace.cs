@@ -63,8 +63,8 @@ public abstract class SequenceWorkspace<T> where T : unmanaged, IFloatingPointIe
 
     private int _steps;
 
-    /// <summary>The next step <see cref="RecurrentCellBase{T}.StepBackward"/> takes; -1 before backward began, -2 once it reached step 0.</summary>
-    internal int BackwardNext { get; set; } = -1;
+    /// <summary>Steps of the last forward pass already back-propagated; the next <see cref="RecurrentCellBase{T}.StepBackward"/> takes step ForwardCount − 1 − this.</summary>
+    internal int BackwardDone { get; set; }
 
     /// <summary>Most steps a pass may take.</summary>
     public int Capacity { get; }

@@ -45,7 +45,7 @@ public sealed class MemoryNetwork<T> : Module<T> where T : unmanaged, IFloatingP
 {
     private readonly int[] _memoryMatrix, _memoryTemporal;
     private readonly int _question, _answer, _h;
-    private readonly double[][] _weights;
+    private readonly T[][] _weights;
 
     /// <summary>A memory network over a vocabulary of <paramref name="vocabulary"/> words.</summary>
     /// <param name="vocabulary">Words (ids 0 to vocabulary − 1); the answer is one of them.</param>
@@ -85,7 +85,7 @@ public sealed class MemoryNetwork<T> : Module<T> where T : unmanaged, IFloatingP
         _answer = Offset(tying == WeightTying.Adjacent ? "embedding" + hops : "W");
         _h = tying == WeightTying.LayerWise ? Offset("H") : -1;
         Initializers.Normal<T>(Parameters, 0, 0.1, new SeededRandom(seed));
-        _weights = new double[sentenceLength + 1][];
+        _weights = new T[sentenceLength + 1][];
         for (int n = 1; n <= sentenceLength; n++)
             _weights[n] = EncodingWeights(encoding, n, sentenceLength, dimension);
     }
@@ -185,19 +185,19 @@ public sealed class MemoryNetwork<T> : Module<T> where T : unmanaged, IFloatingP
     }
 
     /// <summary>The weights l[j·d + k] of the words of a sentence of <paramref name="words"/> words.</summary>
-    private static double[] EncodingWeights(SentenceEncoding encoding, int words, int longest, int d)
+    private static T[] EncodingWeights(SentenceEncoding encoding, int words, int longest, int d)
     {
-        var weights = new double[words * d];
+        var weights = new T[words * d];
         for (int j = 1; j <= words; j++)
         {
             for (int k = 1; k <= d; k++)
             {
-                weights[(j - 1) * d + k - 1] = encoding switch
+                weights[(j - 1) * d + k - 1] = T.CreateTruncating(encoding switch
                 {
                     SentenceEncoding.PositionPaper => (1 - (double)j / words) - (double)k / d * (1 - 2.0 * j / words),
                     SentenceEncoding.PositionCode => 1 + 4 * (k - (d + 1) / 2.0) * (j - (longest + 1) / 2.0) / d / longest,
                     _ => 1,
-                };
+                });
             }
         }
         return weights;
@@ -356,12 +356,12 @@ public sealed class MemoryNetwork<T> : Module<T> where T : unmanaged, IFloatingP
         if (words.IsEmpty)
             return;
         int d = Dimension;
-        double[] weights = _weights[words.Length];
+        T[] weights = _weights[words.Length];
         for (int j = 0; j < words.Length; j++)
         {
-            ReadOnlySpan<T> vector = p.AsSpan(matrix + words[j] * d, d);
+            ReadOnlySpan<T> vector = p.AsSpan(matrix + words[j] * d, d), weight = weights.AsSpan(j * d, d);
             for (int k = 0; k < d; k++)
-                into[k] += T.CreateTruncating(weights[j * d + k]) * vector[k];
+                into[k] += weight[k] * vector[k];
         }
     }
 
@@ -370,12 +370,13 @@ public sealed class MemoryNetwork<T> : Module<T> where T : unmanaged, IFloatingP
         if (words.IsEmpty)
             return;
         int d = Dimension;
-        double[] weights = _weights[words.Length];
+        T[] weights = _weights[words.Length];
         for (int j = 0; j < words.Length; j++)
         {
             Span<T> row = g.AsSpan(matrix + words[j] * d, d);
+            ReadOnlySpan<T> weight = weights.AsSpan(j * d, d);
             for (int k = 0; k < d; k++)
-                row[k] += T.CreateTruncating(weights[j * d + k]) * gradient[k];
+                row[k] += weight[k] * gradient[k];
         }
     }
 

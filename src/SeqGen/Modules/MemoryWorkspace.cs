@@ -84,19 +84,21 @@ public sealed class MemoryWorkspace<T> where T : unmanaged, IFloatingPointIeee75
             for (int s = example.Story.Length - 1; s >= 0 && slot < _m; s--)
             {
                 if (noise > 0 && random!.NextDouble() < noise && slot < _m - 1)
-                    SetSlot(b, slot++, ReadOnlySpan<int>.Empty, "noise");
-                SetSlot(b, slot++, example.Story[s], $"story sentence {s} of example {offset + b}");
+                    SetSlot(b, slot++, ReadOnlySpan<int>.Empty, offset + b, -1);
+                SetSlot(b, slot++, example.Story[s], offset + b, s);
             }
             _slots[b] = slot;
             SetQuestion(b, example.Question, example.Answer, offset + b);
         }
     }
 
-    private void SetSlot(int b, int slot, ReadOnlySpan<int> words, string what)
+    // Messages are built only on failure, so loading a batch allocates nothing.
+    private void SetSlot(int b, int slot, ReadOnlySpan<int> words, int example, int sentence)
     {
         if (words.Length > _j)
-            throw new ArgumentException($"The {what} has {words.Length} words; the network takes sentences of at most {_j}.");
-        CheckWords(words, what);
+            throw new ArgumentException($"Sentence {sentence} of example {example} has {words.Length} words; the network takes sentences of at most {_j}.");
+        if (!ValidWords(words))
+            throw new ArgumentException($"Sentence {sentence} of example {example} has a word id outside the vocabulary of {_network.Vocabulary}.");
         words.CopyTo(_words.AsSpan((b * _m + slot) * _j));
         _slotLengths[b * _m + slot] = words.Length;
     }
@@ -105,7 +107,8 @@ public sealed class MemoryWorkspace<T> where T : unmanaged, IFloatingPointIeee75
     {
         if (question.Length > _j)
             throw new ArgumentException($"The question of example {index} has {question.Length} words; the network takes at most {_j}.");
-        CheckWords(question, $"question of example {index}");
+        if (!ValidWords(question))
+            throw new ArgumentException($"The question of example {index} has a word id outside the vocabulary of {_network.Vocabulary}.");
         if ((uint)answer >= (uint)_network.Vocabulary)
             throw new ArgumentOutOfRangeException(nameof(answer), answer, $"The answer of example {index} is word {answer}, outside the vocabulary of {_network.Vocabulary}.");
         question.CopyTo(_question.AsSpan(b * _j));
@@ -113,13 +116,14 @@ public sealed class MemoryWorkspace<T> where T : unmanaged, IFloatingPointIeee75
         _answers[b] = answer;
     }
 
-    private void CheckWords(ReadOnlySpan<int> words, string what)
+    private bool ValidWords(ReadOnlySpan<int> words)
     {
         foreach (int word in words)
         {
             if ((uint)word >= (uint)_network.Vocabulary)
-                throw new ArgumentException($"The {what} has word id {word}, outside the vocabulary of {_network.Vocabulary}.");
+                return false;
         }
+        return true;
     }
 
     /// <summary>Memory slots in use for question <paramref name="b"/>; the others are masked out.</summary>
