@@ -9,6 +9,8 @@ namespace SeqGen.Tests;
 /// Two threads give exactly the results of one: products split by rows or by panels of columns,
 /// and a step's fused loops split by columns (each element computed by the same code either way).
 /// </summary>
+// Alone: the split needs the GEMM worker free, and other tests would take it.
+[Collection(nameof(ThreadedAllocationTests))]
 public class ThreadingTests
 {
     [Theory]
