@@ -47,12 +47,16 @@ var sst = new Option<string?>("--sst") { Description = "Trees: train a recursive
 var sstCell = new Option<string>("--sst-cell") { Description = "TreeLstm or TreeRnn (--sst).", DefaultValueFactory = _ => "TreeLstm" };
 var sstEpochs = new Option<int>("--sst-epochs") { Description = "Epochs (--sst).", DefaultValueFactory = _ => 8 };
 var sstHidden = new Option<int>("--sst-hidden") { Description = "Hidden size (--sst).", DefaultValueFactory = _ => 150 };
+var sstTrees = new Option<string>("--sst-trees") { Description = "Where the trees come from (--sst): given (the treebank's parses, loss at every node), or, with the loss at the roots and leaves only, given-roots, balanced or inferred (an easy-first builder trained by REINFORCE).", DefaultValueFactory = _ => "given" };
+var latentTrees = new Option<bool>("--latent-trees") { Description = "Trees: where the tree comes from, on max/min expressions whose parse is known — given, balanced, left-branching and inferred trees, --latent-seeds seeds each; writes latent-trees.md and .png." };
+var latentSeeds = new Option<int>("--latent-seeds") { Description = "Seeds per tree source (--latent-trees).", DefaultValueFactory = _ => 3 };
+var latentEpochs = new Option<int>("--latent-epochs") { Description = "Epochs (--latent-trees).", DefaultValueFactory = _ => 10 };
 var output = new Option<string>("--output") { Description = "Folder for the results table, the loss curves and gradient norms (CSV) and the charts (PNG).", DefaultValueFactory = _ => "lab-output" };
 
 var root = new RootCommand("SeqGen lab: which recurrent cells learn long-range dependencies?")
 {
     task, lengths, cellNames, steps, batch, hidden, learningRate, optimizer, clip, clipThreshold, seed, output, textOption, temperature, sampleLength,
-    babi, babiTask, babiRuns, babiEpochs, sst, sstCell, sstEpochs, sstHidden,
+    babi, babiTask, babiRuns, babiEpochs, sst, sstCell, sstEpochs, sstHidden, sstTrees, latentTrees, latentSeeds, latentEpochs,
 };
 ParseResult parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
@@ -66,7 +70,9 @@ if (args.Length > 0 && Array.Exists(args, a => a is "--help" or "-h" or "-?"))
 try
 {
     if (parsed.GetValue(sst) is { } sstFolder)
-        return SentimentTask.Run(sstFolder, parsed.GetValue(sstCell)!, Positive(parsed.GetValue(sstEpochs), "--sst-epochs"), Positive(parsed.GetValue(sstHidden), "--sst-hidden"), parsed.GetValue(seed), parsed.GetValue(output)!);
+        return SentimentTask.Run(sstFolder, parsed.GetValue(sstCell)!, Positive(parsed.GetValue(sstEpochs), "--sst-epochs"), Positive(parsed.GetValue(sstHidden), "--sst-hidden"), parsed.GetValue(sstTrees)!, parsed.GetValue(seed), parsed.GetValue(output)!);
+    if (parsed.GetValue(latentTrees))
+        return LatentTreeTask.Run(Positive(parsed.GetValue(latentSeeds), "--latent-seeds"), Positive(parsed.GetValue(latentEpochs), "--latent-epochs"), parsed.GetValue(output)!);
     if (parsed.GetValue(babi) is { } babiFolder)
         return MemoryTask.Run(babiFolder, Positive(parsed.GetValue(babiTask), "--babi-task"), Positive(parsed.GetValue(babiRuns), "--babi-runs"), Positive(parsed.GetValue(babiEpochs), "--babi-epochs"), parsed.GetValue(output)!);
     string taskName = parsed.GetValue(task)!;

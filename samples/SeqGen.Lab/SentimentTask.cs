@@ -24,8 +24,12 @@ internal static class SentimentTask
 {
     private const int Batch = 25;
 
-    public static int Run(string folder, string cellName, int epochs, int hidden, int seed, string output)
+    internal static readonly string[] TreeSources = { "given", "given-roots", "balanced", "inferred" };
+
+    public static int Run(string folder, string cellName, int epochs, int hidden, string treeSource, int seed, string output)
     {
+        if (Array.IndexOf(TreeSources, treeSource) < 0)
+            throw new ArgumentException($"--sst-trees '{treeSource}' is not one of {string.Join(", ", TreeSources)}.");
         string Part(string name)
         {
             string path = Path.Combine(folder, name + ".txt");
@@ -43,9 +47,10 @@ internal static class SentimentTask
             }
         }
         var vocabulary = new Dictionary<string, int>(StringComparer.Ordinal) { ["<unk>"] = 0 };
-        List<Tree> train = Number(BracketedTrees.Read(Part("train")), vocabulary, grow: true);
-        List<Tree> dev = Number(BracketedTrees.Read(Part("dev")), vocabulary, grow: false);
-        List<Tree> test = Number(BracketedTrees.Read(Part("test")), vocabulary, grow: false);
+        List<Tree> givenTrain = Number(BracketedTrees.Read(Part("train")), vocabulary, grow: true);
+        List<Tree> givenDev = Number(BracketedTrees.Read(Part("dev")), vocabulary, grow: false);
+        List<Tree> givenTest = Number(BracketedTrees.Read(Part("test")), vocabulary, grow: false);
+        List<Tree> train = Shape(treeSource, givenTrain), dev = Shape(treeSource, givenDev), test = Shape(treeSource, givenTest);
         int wordSize = cellName == "TreeRnn" ? hidden : 100;
         RecursiveCellBase<float> cell = cellName switch
         {
@@ -58,20 +63,29 @@ internal static class SentimentTask
         for (int i = 0; i < embedding.Parameters.Length; i++)
             embedding.Parameters[i] *= 0.1f;
         var runner = new TreeRunner<float>(cell, embedding, new Linear<float>(hidden, 5, seed: seed + 2));
-        var adam = new Adam<float>(runner, learningRate: 2e-3);
+        EasyFirstTreeBuilder<float>? builder = treeSource == "inferred" ? new EasyFirstTreeBuilder<float>(runner, seed: seed + 3) : null;
+        var model = new ModuleDict<float> { ["runner"] = runner };
+        if (builder is not null)
+            model["builder"] = builder;
+        var adam = new Adam<float>(model, learningRate: 2e-3);
         var ws = runner.CreateWorkspace();
         var random = new Random(seed);
         var order = new List<Tree>(train);
+        string lossAt = treeSource == "given" ? "loss at every node" : "loss at the roots and the words (leaves) only";
+        string name = $"sst-{cellName}" + (treeSource == "given" ? "" : "-" + treeSource);
         var report = new StringBuilder();
-        report.AppendLine($"# Sentiment treebank: {cellName}, hidden {hidden}, word vectors {wordSize} (random initialisation), loss at every node, Adam 2e-3, batch {Batch}, seed {seed}");
+        report.AppendLine($"# Sentiment treebank: {cellName} on {treeSource} trees, hidden {hidden}, word vectors {wordSize} (random initialisation), {lossAt}, Adam 2e-3, batch {Batch}, clip norm 5, seed {seed}");
         report.AppendLine();
-        report.AppendLine($"{train.Count} training, {dev.Count} dev, {test.Count} test sentences; vocabulary {vocabulary.Count} (words first seen in dev or test are <unk>).");
+        report.AppendLine($"{train.Count} training, {dev.Count} dev, {test.Count} test sentences; vocabulary {vocabulary.Count} (words first seen in dev or test are <unk>). Trees: {Describe(treeSource)}");
         report.AppendLine();
         report.AppendLine("| epoch | train loss | dev root fine | dev root binary | dev all-phrase fine | seconds |");
         report.AppendLine("|---:|---:|---:|---:|---:|---:|");
         var clock = Stopwatch.StartNew();
-        (double Fine, double Binary, double Phrases) bestDev = default, bestTest = default;
-        for (int epoch = 1; epoch <= epochs; epoch++)
+        (double Fine, double Binary, double Phrases) bestDev = (-1, 0, 0), bestTest = default;
+        var fineCurve = new List<double>();
+        var binaryCurve = new List<double>();
+        int batches = (order.Count + Batch - 1) / Batch;
+        EpochBars.Run($"SST {cellName} {treeSource}", epochs, batches, (epoch, progress) =>
         {
             var epochClock = Stopwatch.StartNew();
             for (int i = order.Count - 1; i > 0; i--)
@@ -80,36 +94,87 @@ internal static class SentimentTask
                 (order[i], order[j]) = (order[j], order[i]);
             }
             double loss = 0;
-            int batches = 0;
-            runner.Train();
-            for (int start = 0; start < order.Count; start += Batch)
+            model.Train();
+            for (int b = 0; b < batches; b++)
             {
-                List<Tree> batch = order.GetRange(start, Math.Min(Batch, order.Count - start));
+                IReadOnlyList<Tree> batch = order.GetRange(b * Batch, Math.Min(Batch, order.Count - b * Batch));
+                if (builder is not null)
+                    batch = builder.Build(batch);
                 loss += double.CreateChecked(runner.Forward(ws, batch));
-                runner.ZeroGradients();
+                model.ZeroGradients();
                 runner.Backward(ws);
-                GradientClipping.ByGlobalNorm(runner, 5);
+                builder?.Backward(ws);
+                GradientClipping.ByGlobalNorm(model, 5);
                 adam.Step();
-                batches++;
+                progress(b + 1);
             }
-            runner.Eval();
-            var devScores = Evaluate(runner, dev);
+            model.Eval();
+            var devScores = Evaluate(runner, builder, dev, treeSource == "given");
+            fineCurve.Add(devScores.Fine);
+            binaryCurve.Add(devScores.Binary);
             double seconds = epochClock.Elapsed.TotalSeconds;
-            report.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {epoch} | {loss / batches:F4} | {100 * devScores.Fine:F1} % | {100 * devScores.Binary:F1} % | {100 * devScores.Phrases:F1} % | {seconds:F1} |"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"SST {cellName} epoch {epoch}: train loss {loss / batches:F4}, dev root fine {100 * devScores.Fine:F1} %, binary {100 * devScores.Binary:F1} %, all phrases {100 * devScores.Phrases:F1} %, {seconds:F1} s"));
+            report.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {epoch} | {loss / batches:F4} | {100 * devScores.Fine:F1} % | {100 * devScores.Binary:F1} % | {Percent(devScores.Phrases)} | {seconds:F1} |"));
             if (devScores.Fine > bestDev.Fine)
             {
                 bestDev = devScores;
-                bestTest = Evaluate(runner, test);
+                bestTest = Evaluate(runner, builder, test, treeSource == "given");
+                DrawExample(runner, builder, test, Path.Combine(output, name + "-tree.png"), $"{cellName}, {treeSource} trees, epoch {epoch}: predicted sentiment at each node (0 very negative … 4 very positive)");
             }
-        }
+            return string.Create(CultureInfo.InvariantCulture, $"SST {cellName} {treeSource} epoch {epoch}: train loss {loss / batches:F4}, dev root fine {100 * devScores.Fine:F1} %, binary {100 * devScores.Binary:F1} %, all phrases {Percent(devScores.Phrases)}, {seconds:F1} s");
+        });
         report.AppendLine();
-        report.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Test, at the epoch of the best dev root fine-grained accuracy: root fine {100 * bestTest.Fine:F1} %, root binary {100 * bestTest.Binary:F1} %, all-phrase fine {100 * bestTest.Phrases:F1} % (dev {100 * bestDev.Fine:F1} / {100 * bestDev.Binary:F1} / {100 * bestDev.Phrases:F1} %). Published with random word vectors: recursive net 43.2 / 82.4, Tree-LSTM about 43.9 / 82.0 (root fine / binary). Training took {clock.Elapsed.TotalSeconds:F0} s."));
+        report.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Test, at the epoch of the best dev root fine-grained accuracy: root fine {100 * bestTest.Fine:F1} %, root binary {100 * bestTest.Binary:F1} %, all-phrase fine {Percent(bestTest.Phrases)} (dev {100 * bestDev.Fine:F1} / {100 * bestDev.Binary:F1} / {Percent(bestDev.Phrases)}). Published with random word vectors: recursive net 43.2 / 82.4, Tree-LSTM about 43.9 / 82.0 (root fine / binary, trained with the loss at every node). Training took {clock.Elapsed.TotalSeconds:F0} s."));
+        report.AppendLine();
+        report.AppendLine($"![dev accuracy per epoch]({name}.png) ![a test sentence's tree]({name}-tree.png)");
         Directory.CreateDirectory(output);
-        string path = Path.Combine(output, $"sst-{cellName}.md");
+        string path = Path.Combine(output, name + ".md");
         File.WriteAllText(path, report.ToString());
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"SST {cellName} test: root fine {100 * bestTest.Fine:F1} %, root binary {100 * bestTest.Binary:F1} %, all phrases {100 * bestTest.Phrases:F1} %; wrote {path}"));
+        TreeCharts.AccuracyPerEpoch(new (string, IReadOnlyList<double>)[] { ("root fine (5 classes)", fineCurve), ("root binary", binaryCurve) },
+            $"SST, {cellName} on {treeSource} trees, seed {seed}: dev root accuracy", "dev accuracy (%)", Path.Combine(output, name + ".png"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"SST {cellName} {treeSource} test: root fine {100 * bestTest.Fine:F1} %, root binary {100 * bestTest.Binary:F1} %, all phrases {Percent(bestTest.Phrases)}; wrote {path}, {name}.png and {name}-tree.png"));
         return 0;
+    }
+
+    private static string Describe(string treeSource) => treeSource switch
+    {
+        "given" => "the treebank's parses, every phrase labelled.",
+        "given-roots" => "the treebank's parses, with only the sentence's and the words' labels kept.",
+        "balanced" => "balanced binary trees over the words (the parse not used), with the sentence's and the words' labels.",
+        _ => "inferred by an easy-first builder (score qᵀh of each adjacent pair's composed parent; merges drawn from the softmax in training, greedy in evaluation; q trained by REINFORCE, reward the log-likelihood of the root's label, baseline the batch mean), with the sentence's and the words' labels.",
+    };
+
+    private static string Percent(double fraction) => double.IsNaN(fraction) ? "n/a" : string.Create(CultureInfo.InvariantCulture, $"{100 * fraction:F1} %");
+
+    private static List<Tree> Shape(string treeSource, List<Tree> given)
+    {
+        var shaped = new List<Tree>(given.Count);
+        foreach (Tree tree in given)
+        {
+            Tree rootsAndLeaves = tree.WithLabels(node => node == tree.Root || tree.IsLeaf(node) ? tree.Label(node) : -1);
+            shaped.Add(treeSource switch
+            {
+                "given" => tree,
+                "balanced" => Tree.Balanced(tree),
+                _ => rootsAndLeaves,
+            });
+        }
+        return shaped;
+    }
+
+    // A test sentence of 8 to 14 words with its predicted class at every node.
+    private static void DrawExample(TreeRunner<float> runner, EasyFirstTreeBuilder<float>? builder, List<Tree> test, string path, string title)
+    {
+        Tree? example = test.Find(t => t.Tokens().Count is >= 8 and <= 14) ?? test[0];
+        IReadOnlyList<Tree> one = new[] { example };
+        if (builder is not null)
+            one = builder.Build(one);
+        var ws = runner.CreateWorkspace();
+        ReadOnlySpan<float> logits = runner.Predict(ws, one);
+        var predicted = new int[one[0].NodeCount];
+        for (int node = 0; node < predicted.Length; node++)
+            predicted[node] = Metrics.ArgMax(logits.Slice(node * 5, 5));
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        TreeCharts.TreeWithPredictions(one[0], predicted, 5, title, path);
     }
 
     private static List<Tree> Number(List<Tree> trees, Dictionary<string, int> vocabulary, bool grow)
@@ -131,41 +196,43 @@ internal static class SentimentTask
         return numbered;
     }
 
-    private static (double Fine, double Binary, double Phrases) Evaluate(TreeRunner<float> runner, List<Tree> trees)
+    private static (double Fine, double Binary, double Phrases) Evaluate(TreeRunner<float> runner, EasyFirstTreeBuilder<float>? builder, List<Tree> trees, bool phrases)
     {
         var ws = runner.CreateWorkspace();
-        int rootsRight = 0, roots = 0, binaryRight = 0, binary = 0, phrasesRight = 0, phrases = 0;
+        int rootsRight = 0, binaryRight = 0, binary = 0, phrasesRight = 0, phraseCount = 0;
         for (int start = 0; start < trees.Count; start += 100)
         {
-            List<Tree> batch = trees.GetRange(start, Math.Min(100, trees.Count - start));
+            IReadOnlyList<Tree> batch = trees.GetRange(start, Math.Min(100, trees.Count - start));
+            if (builder is not null)
+                batch = builder.Build(batch);
             ReadOnlySpan<float> logits = runner.Predict(ws, batch);
             ReadOnlySpan<int> targets = ws.Targets;
-            int row = 0;
-            foreach (Tree tree in batch)
+            for (int row = 0; row < targets.Length; row++)
             {
-                for (int node = 0; node < tree.NodeCount; node++, row++)
-                {
-                    ReadOnlySpan<float> scores = logits.Slice(row * 5, 5);
-                    int predicted = Metrics.ArgMax(scores);
-                    if (targets[row] >= 0)
-                    {
-                        phrases++;
-                        phrasesRight += predicted == targets[row] ? 1 : 0;
-                    }
-                    if (node != tree.Root)
-                        continue;
-                    roots++;
-                    rootsRight += predicted == tree.Label(node) ? 1 : 0;
-                    if (tree.Label(node) == 2)
-                        continue;
-                    binary++;
-                    // P(3) + P(4) > P(0) + P(1): the softmax's shared factors cancel.
-                    float max = scores[Metrics.ArgMax(scores)];
-                    bool positive = Math.Exp(scores[3] - max) + Math.Exp(scores[4] - max) > Math.Exp(scores[0] - max) + Math.Exp(scores[1] - max);
-                    binaryRight += positive == tree.Label(node) > 2 ? 1 : 0;
-                }
+                if (targets[row] < 0)
+                    continue;
+                phraseCount++;
+                phrasesRight += Metrics.ArgMax(logits.Slice(row * 5, 5)) == targets[row] ? 1 : 0;
+            }
+            for (int t = 0; t < batch.Count; t++)
+            {
+                Tree tree = batch[t];
+                ReadOnlySpan<float> scores = ws.RootLogits(t);
+                int label = tree.Label(tree.Root);
+                rootsRight += Metrics.ArgMax(scores) == label ? 1 : 0;
+                if (label == 2)
+                    continue;
+                binary++;
+                binaryRight += IsPositive(scores) == label > 2 ? 1 : 0;
             }
         }
-        return ((double)rootsRight / roots, (double)binaryRight / binary, (double)phrasesRight / phrases);
+        return ((double)rootsRight / trees.Count, (double)binaryRight / binary, phrases ? (double)phrasesRight / phraseCount : double.NaN);
+    }
+
+    // P(3) + P(4) > P(0) + P(1): the softmax's shared factors cancel.
+    private static bool IsPositive(ReadOnlySpan<float> scores)
+    {
+        float max = scores[Metrics.ArgMax(scores)];
+        return Math.Exp(scores[3] - max) + Math.Exp(scores[4] - max) > Math.Exp(scores[0] - max) + Math.Exp(scores[1] - max);
     }
 }

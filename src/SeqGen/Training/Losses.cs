@@ -61,6 +61,18 @@ public static class Losses
         return loss * scale;
     }
 
+    // log softmax(row)[target], in double.
+    internal static double LogSoftmaxAt<T>(ReadOnlySpan<T> row, int target)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double max = double.NegativeInfinity, sum = 0;
+        foreach (T value in row)
+            max = Math.Max(max, double.CreateChecked(value));
+        foreach (T value in row)
+            sum += Math.Exp(double.CreateChecked(value) - max);
+        return double.CreateChecked(row[target]) - max - Math.Log(sum);
+    }
+
     /// <summary>Binary cross-entropy of sigmoid(logits) against targets in [0, 1], computed stably from the logits.</summary>
     public static T SigmoidBinaryCrossEntropy<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> logitGradient)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -68,6 +68,16 @@ public sealed class Tree
         return new Tree(_childStart, _children, _labels, words, _tokens);
     }
 
+    /// <summary>The same tree with each node's label given by <paramref name="labelOf"/> (−1 for none), e.g. to keep only the root's.</summary>
+    public Tree WithLabels(Func<int, int> labelOf)
+    {
+        ArgumentNullException.ThrowIfNull(labelOf);
+        var labels = new int[NodeCount];
+        for (int node = 0; node < NodeCount; node++)
+            labels[node] = labelOf(node);
+        return new Tree(_childStart, _children, labels, _words, _tokens);
+    }
+
     /// <summary>The tree's height: 0 for a lone leaf.</summary>
     public int Height()
     {
@@ -89,6 +99,47 @@ public sealed class Tree
     /// <summary>A right-branching binary tree over <paramref name="words"/>: w0 (w1 (w2 …)).</summary>
     public static Tree RightBranching(ReadOnlySpan<int> words) => FromWords(words, Shape.Right);
 
+    /// <summary>
+    /// A balanced binary tree over the leaves of <paramref name="sentence"/>, keeping their tokens,
+    /// word ids and labels and the root's label (inner nodes are unlabelled): the same sentence
+    /// with the structure taken away.
+    /// </summary>
+    public static Tree Balanced(Tree sentence) => Reshape(sentence, Shape.Balanced);
+
+    /// <summary>A left-branching binary tree over the leaves of <paramref name="sentence"/>, keeping what <see cref="Balanced(Tree)"/> keeps.</summary>
+    public static Tree LeftBranching(Tree sentence) => Reshape(sentence, Shape.Left);
+
+    /// <summary>A right-branching binary tree over the leaves of <paramref name="sentence"/>, keeping what <see cref="Balanced(Tree)"/> keeps.</summary>
+    public static Tree RightBranching(Tree sentence) => Reshape(sentence, Shape.Right);
+
+    /// <summary>
+    /// The spans of the inner nodes other than the root, as (first leaf, leaves) pairs, leaves
+    /// numbered left to right: what two trees over one sentence are compared by (unlabelled
+    /// bracketing agreement).
+    /// </summary>
+    public IReadOnlyList<(int First, int Length)> InnerSpans()
+    {
+        var first = new int[NodeCount];
+        var length = new int[NodeCount];
+        var spans = new List<(int, int)>();
+        int leaf = 0;
+        for (int node = 0; node < NodeCount; node++)
+        {
+            ReadOnlySpan<int> children = Children(node);
+            if (children.IsEmpty)
+            {
+                (first[node], length[node]) = (leaf++, 1);
+                continue;
+            }
+            first[node] = first[children[0]];
+            foreach (int child in children)
+                length[node] += length[child];
+            if (node != Root)
+                spans.Add((first[node], length[node]));
+        }
+        return spans;
+    }
+
     private enum Shape
     {
         Balanced,
@@ -100,25 +151,44 @@ public sealed class Tree
     {
         if (words.IsEmpty)
             throw new ArgumentException("A tree needs at least one word.", nameof(words));
+        var leaves = new (string?, int, int)[words.Length];
+        for (int i = 0; i < words.Length; i++)
+            leaves[i] = (null, words[i], -1);
+        return FromLeaves(leaves, -1, shape);
+    }
+
+    private static Tree Reshape(Tree sentence, Shape shape)
+    {
+        ArgumentNullException.ThrowIfNull(sentence);
+        var leaves = new List<(string?, int, int)>();
+        for (int node = 0; node < sentence.NodeCount; node++)
+        {
+            if (sentence.IsLeaf(node))
+                leaves.Add((sentence.Token(node), sentence.Word(node), sentence.Label(node)));
+        }
+        return FromLeaves(leaves.ToArray(), sentence.Label(sentence.Root), shape);
+    }
+
+    private static Tree FromLeaves((string? Token, int Word, int Label)[] leaves, int rootLabel, Shape shape)
+    {
         var builder = new TreeBuilder();
-        int[] copy = words.ToArray();
-        Build(builder, copy, 0, copy.Length, shape);
+        Build(builder, leaves, 0, leaves.Length, rootLabel, shape);
         return builder.Build();
     }
 
-    private static int Build(TreeBuilder builder, int[] words, int from, int to, Shape shape)
+    private static int Build(TreeBuilder builder, (string? Token, int Word, int Label)[] leaves, int from, int to, int label, Shape shape)
     {
         if (to - from == 1)
-            return builder.Leaf(null, words[from], -1);
+            return builder.Leaf(leaves[from].Token, leaves[from].Word, label >= 0 ? label : leaves[from].Label);
         int split = shape switch
         {
             Shape.Left => to - 1,
             Shape.Right => from + 1,
             _ => from + (to - from + 1) / 2,
         };
-        int left = Build(builder, words, from, split, shape);
-        int right = Build(builder, words, split, to, shape);
-        return builder.Node(-1, left, right);
+        int left = Build(builder, leaves, from, split, -1, shape);
+        int right = Build(builder, leaves, split, to, -1, shape);
+        return builder.Node(label, left, right);
     }
 }
 

@@ -21,7 +21,7 @@ public sealed class TreeWorkspace<T> where T : unmanaged, IFloatingPointIeee754<
     private readonly T[][] _states, _stateGradients;
     private int[] _nodeChildren = Array.Empty<int>(), _nodeWords = Array.Empty<int>(), _level = Array.Empty<int>(),
         _groupStart = Array.Empty<int>(), _groupNodes = Array.Empty<int>(), _rows = Array.Empty<int>(), _targets = Array.Empty<int>(),
-        _ids = Array.Empty<int>(), _levelCount = Array.Empty<int>();
+        _ids = Array.Empty<int>(), _levelCount = Array.Empty<int>(), _rootRows = Array.Empty<int>();
     private bool[] _isLeaf = Array.Empty<bool>();
     private T[] _headInput = Array.Empty<T>(), _headInputGradient = Array.Empty<T>(), _logits = Array.Empty<T>(), _logitGradient = Array.Empty<T>();
     private int _nodes, _groupCount, _rowCount;
@@ -42,6 +42,9 @@ public sealed class TreeWorkspace<T> where T : unmanaged, IFloatingPointIeee754<
     internal TreeRunner<T> Runner => _runner;
 
     internal bool LossComputed { get; private set; }
+
+    // The trees of the last pass.
+    internal IReadOnlyList<Tree>? Trees { get; private set; }
 
     /// <summary>Nodes of the current batch, over all its trees.</summary>
     public int NodeCount => _nodes;
@@ -72,6 +75,7 @@ public sealed class TreeWorkspace<T> where T : unmanaged, IFloatingPointIeee754<
     {
         LossComputed = false;
         Plan(trees);
+        Trees = trees;
         for (int s = 0; s < _states.Length; s++)
             _states[s].AsSpan(0, _nodes * _cell.StateSize(s)).Clear();
         bool hasInput = _cell.InputCount == 1;
@@ -137,6 +141,25 @@ public sealed class TreeWorkspace<T> where T : unmanaged, IFloatingPointIeee754<
         T loss = Losses.SoftmaxCrossEntropy<T>(Logits, Targets, _runner.Head.Outputs, _logitGradient.AsSpan(0, _rowCount * _runner.Head.Outputs), Ignored);
         LossComputed = true;
         return loss;
+    }
+
+    /// <summary>The readout's logits at the root of tree <paramref name="tree"/> of the last pass.</summary>
+    public ReadOnlySpan<T> RootLogits(int tree)
+    {
+        if (Trees is null || (uint)tree >= (uint)Trees.Count)
+            throw new ArgumentOutOfRangeException(nameof(tree), tree, $"The last pass had {Trees?.Count ?? 0} trees.");
+        int classes = _runner.Head.Outputs;
+        return _logits.AsSpan(_rootRows[tree] * classes, classes);
+    }
+
+    // Each tree's log-probability of its root's label under the last pass (0 where the root has none).
+    internal void RootLogLikelihoods(Span<double> likelihoods)
+    {
+        for (int t = 0; t < Trees!.Count; t++)
+        {
+            int target = _targets[_rootRows[t]];
+            likelihoods[t] = target == Ignored ? 0 : Losses.LogSoftmaxAt<T>(RootLogits(t), target);
+        }
     }
 
     internal void Backward()
@@ -215,6 +238,7 @@ public sealed class TreeWorkspace<T> where T : unmanaged, IFloatingPointIeee754<
         Grow(ref _rows, nodes);
         Grow(ref _targets, nodes);
         Grow(ref _ids, nodes);
+        Grow(ref _rootRows, trees.Count);
         bool hasInput = _cell.InputCount == 1;
         int offset = 0, maxLevel = 0, rows = 0;
         for (int t = 0; t < trees.Count; t++)
@@ -246,6 +270,8 @@ public sealed class TreeWorkspace<T> where T : unmanaged, IFloatingPointIeee754<
                 maxLevel = Math.Max(maxLevel, _level[g]);
                 if (_runner.LossAtEveryNode || node == tree.Root)
                 {
+                    if (node == tree.Root)
+                        _rootRows[t] = rows;
                     _rows[rows] = g;
                     _targets[rows] = tree.Label(node) >= 0 ? tree.Label(node) : Ignored;
                     if (tree.Label(node) >= _runner.Head.Outputs)
