@@ -121,12 +121,40 @@ public class LabTests
                 File.WriteAllLines(Path.Combine(folder, part + ".txt"), trees);
             var (code, stdout, _) = RunLab($"--sst {folder} --sst-epochs 2 --sst-hidden 8 --output {folder}/out");
             Assert.Equal(0, code);
-            Assert.Contains("SST TreeLstm epoch 2", stdout);
+            Assert.Contains("SST TreeLstm given epoch 2", stdout);
             Assert.Contains("| epoch | train loss | dev root fine", File.ReadAllText(Path.Combine(folder, "out", "sst-TreeLstm.md")));
+            foreach (string picture in new[] { "sst-TreeLstm.png", "sst-TreeLstm-tree.png" })
+                Assert.True(new FileInfo(Path.Combine(folder, "out", picture)).Length > 1000, picture);
+            var (inferred, inferredOut, _) = RunLab($"--sst {folder} --sst-trees inferred --sst-epochs 1 --sst-hidden 8 --output {folder}/out");
+            Assert.Equal(0, inferred);
+            Assert.Contains("SST TreeLstm inferred test: root fine", inferredOut);
+            Assert.Contains("all-phrase fine n/a", File.ReadAllText(Path.Combine(folder, "out", "sst-TreeLstm-inferred.md")));
+            var (unknown, _, unknownError) = RunLab($"--sst {folder} --sst-trees parsed --output {folder}/out");
+            Assert.Equal(2, unknown);
+            Assert.Contains("--sst-trees 'parsed' is not one of given, given-roots, balanced, inferred", unknownError);
             File.WriteAllText(Path.Combine(folder, "dev.txt"), "(3 (2 It) (4 good)");
             var (bad, _, stderr) = RunLab($"--sst {folder} --sst-epochs 1 --sst-hidden 8 --output {folder}/out");
             Assert.Equal(2, bad);
             Assert.Contains("dev.txt, line 1, column 19", stderr);
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+                Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void LatentTrees_CompareWhereTheTreeComesFrom()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"seqgen-latent-{Guid.NewGuid():N}");
+        try
+        {
+            var (code, stdout, _) = RunLab($"--latent-trees --latent-seeds 1 --latent-epochs 1 --output {folder}");
+            Assert.Equal(0, code);
+            foreach (string source in LatentTreeTask.Sources)
+                Assert.Contains($"| {source} | 1 |", stdout);
+            Assert.True(new FileInfo(Path.Combine(folder, "latent-trees.png")).Length > 1000);
         }
         finally
         {
