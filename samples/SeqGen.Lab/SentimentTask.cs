@@ -118,7 +118,7 @@ internal static class SentimentTask
             {
                 bestDev = devScores;
                 bestTest = Evaluate(runner, builder, test, treeSource == "given");
-                DrawExample(runner, builder, test, Path.Combine(output, name + "-tree.png"), $"{cellName}, {treeSource} trees, epoch {epoch}: predicted sentiment at each node (0 very negative … 4 very positive)");
+                DrawExample(runner, builder, test, Path.Combine(output, name + "-tree.png"), $"{cellName}, {treeSource} trees, epoch {epoch}: predicted sentiment per node (0 = very negative … 4 = very positive)");
             }
             return string.Create(CultureInfo.InvariantCulture, $"SST {cellName} {treeSource} epoch {epoch}: train loss {loss / batches:F4}, dev root fine {100 * devScores.Fine:F1} %, binary {100 * devScores.Binary:F1} %, all phrases {Percent(devScores.Phrases)}, {seconds:F1} s");
         });

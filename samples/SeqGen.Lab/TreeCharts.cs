@@ -44,14 +44,15 @@ internal static class TreeCharts
     }
 
     /// <summary>
-    /// The tree drawn top-down, leaves left to right with their tokens, each node a dot coloured by
-    /// its predicted class (red = 0 … green = classes − 1) with the class written beside it.
+    /// The tree drawn with its leaves in a row at the bottom (their tokens beneath) and each inner
+    /// node at its height above them, every node a dot coloured by its predicted class (red = 0 …
+    /// grey = the middle … green = classes − 1) with the class written beside it.
     /// </summary>
     public static void TreeWithPredictions(Tree tree, IReadOnlyList<int> predicted, int classes, string title, string path)
     {
         var plot = new Plot();
         var x = new double[tree.NodeCount];
-        var depth = new int[tree.NodeCount];
+        var y = new double[tree.NodeCount];
         int leaf = 0;
         for (int node = 0; node < tree.NodeCount; node++)
         {
@@ -62,45 +63,51 @@ internal static class TreeCharts
                 continue;
             }
             foreach (int child in children)
+            {
                 x[node] += x[child] / children.Length;
-        }
-        for (int node = tree.NodeCount - 1; node >= 0; node--)
-        {
-            foreach (int child in tree.Children(node))
-                depth[child] = depth[node] + 1;
+                y[node] = Math.Max(y[node], y[child] + 1);
+            }
         }
         for (int node = 0; node < tree.NodeCount; node++)
         {
             foreach (int child in tree.Children(node))
             {
-                var edge = plot.Add.Line(x[node], -depth[node], x[child], -depth[child]);
+                var edge = plot.Add.Line(x[node], y[node], x[child], y[child]);
                 edge.Color = Colors.Gray;
                 edge.LineWidth = 1.5f;
             }
         }
         for (int node = 0; node < tree.NodeCount; node++)
         {
-            double shade = classes > 1 ? (double)predicted[node] / (classes - 1) : 0.5;
-            var colour = new Color((byte)(220 * (1 - shade)), (byte)(180 * shade), 40);
-            var dot = plot.Add.Marker(x[node], -depth[node], MarkerShape.FilledCircle, 14, colour);
-            _ = dot;
-            var label = plot.Add.Text(predicted[node].ToString(System.Globalization.CultureInfo.InvariantCulture), x[node] + 0.12, -depth[node] + 0.12);
-            label.LabelFontSize = 11;
+            plot.Add.Marker(x[node], y[node], MarkerShape.FilledCircle, 14, ClassColour(predicted[node], classes));
+            var label = plot.Add.Text(predicted[node].ToString(System.Globalization.CultureInfo.InvariantCulture), x[node] + 0.15, y[node] + 0.3);
+            label.LabelFontSize = 12;
             if (tree.IsLeaf(node))
             {
-                var token = plot.Add.Text(tree.Token(node) ?? "", x[node], -depth[node] - 0.35);
-                token.LabelFontSize = 13;
-                token.LabelRotation = 90;
-                token.LabelAlignment = Alignment.UpperCenter;
+                var token = plot.Add.Text(tree.Token(node) ?? "", x[node], y[node] - 0.35);
+                token.LabelFontSize = 14;
+                token.LabelRotation = 60;
+                token.LabelAlignment = Alignment.UpperLeft;
             }
         }
         plot.Title(title);
         plot.HideGrid();
-        plot.Axes.Frameless();
-        int maxDepth = 0;
-        foreach (int d in depth)
-            maxDepth = Math.Max(maxDepth, d);
-        plot.Axes.SetLimits(-1, leaf, -maxDepth - 2.5, 0.7);
-        plot.SavePng(path, Math.Max(600, 60 * leaf), Math.Max(400, 50 * (maxDepth + 3)));
+        plot.Axes.Left.IsVisible = false;
+        plot.Axes.Bottom.IsVisible = false;
+        plot.Axes.Right.IsVisible = false;
+        plot.Axes.Top.IsVisible = false;
+        double height = y[tree.Root];
+        plot.Axes.SetLimits(-1, leaf, -3, height + 0.8);
+        plot.SavePng(path, Math.Max(900, 70 * leaf), Math.Max(420, 60 * ((int)height + 5)));
+    }
+
+    // Red for the lowest class, grey for the middle, green for the highest.
+    private static Color ClassColour(int value, int classes)
+    {
+        double t = classes > 1 ? 2.0 * value / (classes - 1) - 1 : 0;
+        var grey = (r: 150.0, g: 150.0, b: 150.0);
+        var end = t < 0 ? (r: 200.0, g: 30.0, b: 30.0) : (r: 30.0, g: 150.0, b: 50.0);
+        double a = Math.Abs(t);
+        return new Color((byte)(grey.r + a * (end.r - grey.r)), (byte)(grey.g + a * (end.g - grey.g)), (byte)(grey.b + a * (end.b - grey.b)));
     }
 }

@@ -11,7 +11,7 @@ namespace SeqGen.Benchmarks;
 /// <summary>Whole-model training steps of the modules, as `../shared/peers/torch/run bench --only modules` times PyTorch's.</summary>
 internal static class ModuleBenchmarks
 {
-    public static void Run(bool quick)
+    public static void Run(bool quick, string? treebank)
     {
         Console.WriteLine("| module | configuration | ms per 32 training steps | items/s |");
         Console.WriteLine("|---|---|---:|---:|");
@@ -19,6 +19,49 @@ internal static class ModuleBenchmarks
         MemoryNetworkEpochs();
         TreeLstm(quick, TreeBatching.Node);
         TreeLstm(quick, TreeBatching.Level);
+        if (treebank is not null)
+        {
+            Console.WriteLine();
+            Console.WriteLine("| Tree-LSTM H=150 X=300 on the treebank's training sentences, batch 25 | batching | seconds | sentences/s |");
+            Console.WriteLine("|---|---|---:|---:|");
+            foreach (TreeBatching batching in new[] { TreeBatching.Node, TreeBatching.Level })
+                TreebankEpoch(treebank, batching);
+        }
+    }
+
+    // One epoch over the treebank's training sentences (given trees, loss at every node, Adam) and
+    // one inference pass over them, as the lab's sentiment task runs them.
+    private static void TreebankEpoch(string folder, TreeBatching batching)
+    {
+        var vocabulary = new Dictionary<string, int>(StringComparer.Ordinal);
+        var trees = new List<Tree>();
+        foreach (Tree tree in BracketedTrees.Read(System.IO.Path.Combine(folder, "train.txt")))
+            trees.Add(tree.WithWords(token => vocabulary.TryGetValue(token, out int id) ? id : vocabulary[token] = vocabulary.Count));
+        var runner = new TreeRunner<float>(new SeqGen.Cells.TreeLstm(inputSize: 300, hiddenSize: 150, seed: 2),
+            new Embedding<float>(vocabulary.Count, 300, seed: 3), new Linear<float>(150, 5, seed: 4), lossAtEveryNode: true, batching);
+        var adam = new Adam<float>(runner, learningRate: 2e-3);
+        var ws = runner.CreateWorkspace();
+        const int Batch = 25;
+        var batches = new List<List<Tree>>();
+        for (int i = 0; i < trees.Count; i += Batch)
+            batches.Add(trees.GetRange(i, Math.Min(Batch, trees.Count - i)));
+        runner.Forward(ws, batches[0]);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        foreach (List<Tree> batch in batches)
+        {
+            runner.Forward(ws, batch);
+            runner.ZeroGradients();
+            runner.Backward(ws);
+            GradientClipping.ByGlobalNorm(runner, 5);
+            adam.Step();
+        }
+        double training = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        foreach (List<Tree> batch in batches)
+            runner.Predict(ws, batch);
+        double inference = clock.Elapsed.TotalSeconds;
+        Console.WriteLine(FormattableString.Invariant($"| training epoch ({trees.Count} sentences) | {batching} | {training:F1} | {trees.Count / training:F0} |"));
+        Console.WriteLine(FormattableString.Invariant($"| inference ({trees.Count} sentences) | {batching} | {inference:F1} | {trees.Count / inference:F0} |"));
     }
 
     // PyTorch's rows: one training step (forward, cross-entropy at every node, backward, update)
@@ -59,6 +102,8 @@ internal static class ModuleBenchmarks
         double seconds = Timing.Median(Step, quick ? 5 : 21);
         string name = batching == TreeBatching.Level ? "treelstm-level" : "treelstm-node";
         Console.WriteLine(FormattableString.Invariant($"| {name} | B={B} leaves={Leaves} H=150 X=300 (ms per step) | {seconds * 1000:F2} | {B / seconds:F0} |"));
+        double inference = Timing.Median(() => runner.Predict(ws, trees), quick ? 5 : 21);
+        Console.WriteLine(FormattableString.Invariant($"| {name} inference | B={B} leaves={Leaves} H=150 X=300 (ms per batch) | {inference * 1000:F2} | {B / inference:F0} |"));
     }
 
     // PyTorch's row: 32 SGD steps (zero_grad, forward, cross-entropy, backward, clip_grad_norm_ 40,

@@ -20,7 +20,8 @@ Console.WriteLine();
 int onlyAt = Array.IndexOf(args, "--only");
 if (onlyAt >= 0 && onlyAt + 1 < args.Length && args[onlyAt + 1] == "modules")
 {
-    ModuleBenchmarks.Run(quick);
+    int treebankAt = Array.IndexOf(args, "--sst");
+    ModuleBenchmarks.Run(quick, treebankAt >= 0 && treebankAt + 1 < args.Length ? args[treebankAt + 1] : null);
     return;
 }
 
