@@ -5,10 +5,12 @@ using System.Linq;
 using MyModels;
 using SeqGen.Cells;
 using SeqGen.IO;
+using SeqGen.Model;
 using SeqGen.Models;
 using SeqGen.Modules;
 using SeqGen.Runners;
 using SeqGen.Training;
+using SeqGen.Trees;
 
 namespace SeqGen.Tests;
 
@@ -49,6 +51,7 @@ public class ReadmeTests
     [InlineData(1, "training")]
     [InlineData(2, "loading")]
     [InlineData(3, "by-hand")]
+    [InlineData(4, "easy-first")]
     public void ReadmeSnippet_IsTheCodeRunHere(int block, string name) =>
         Assert.Equal(Normalize(CodeBlocks(RepositoryFile("README.md"))[block]), Normalize(Marked(name)));
 
@@ -113,6 +116,29 @@ public class ReadmeTests
         {
             File.Delete(path);
         }
+    }
+
+    [Fact]
+    public void ReadmeEasyFirst_TrainsTheBuildersQueryThroughTheTask()
+    {
+        var runner = new TreeRunner<float>(new TreeLstm(inputSize: 8, hiddenSize: 16, seed: 1), new Embedding<float>(SeqGen.Lab.LatentTreeTask.Vocabulary, 8, seed: 2), new Linear<float>(16, 10, seed: 3));
+        var ws = runner.CreateWorkspace();
+        List<Tree> sentences = SeqGen.Lab.LatentTreeTask.Generate(new Random(1), 32, 2, 6);
+
+        // README:easy-first
+        var builder = new EasyFirstTreeBuilder<float>(runner, seed: 1);   // beside the runner, not inside it
+        var model = new ModuleDict<float> { ["runner"] = runner, ["builder"] = builder };
+        var adam = new Adam<float>(model, learningRate: 3e-3);
+        IReadOnlyList<Tree> trees = builder.Build(sentences);               // drawn in Train(), greedy in Eval()
+        runner.Forward(ws, trees);
+        model.ZeroGradients();
+        runner.Backward(ws);
+        builder.Backward(ws);                                               // REINFORCE through the task's loss
+        adam.Step();
+        // README:end easy-first
+
+        Assert.Contains(builder.Gradients, g => g != 0);
+        Assert.Equal(sentences.Count, trees.Count);
     }
 
     [Fact]
