@@ -160,30 +160,7 @@ internal static class LatentTreeTask
         int batches = (order.Count + Batch - 1) / Batch;
         EpochBars.Run($"max/min {source} seed {seed}", epochs, batches, (epoch, progress) =>
         {
-            for (int i = order.Count - 1; i > 0; i--)
-            {
-                int j = random.Next(i + 1);
-                (order[i], order[j]) = (order[j], order[i]);
-            }
-            model.Train();
-            builder?.Train();
-            double loss = 0;
-            for (int b = 0; b < batches; b++)
-            {
-                IReadOnlyList<Tree> batch = order.GetRange(b * Batch, Math.Min(Batch, order.Count - b * Batch));
-                if (builder is not null)
-                    batch = builder.Build(batch);
-                loss += double.CreateChecked(runner.Forward(ws, batch));
-                model.ZeroGradients();
-                runner.Backward(ws);
-                if (learned)
-                    builder!.Backward(ws);
-                GradientClipping.ByGlobalNorm(model, 5);
-                adam.Step();
-                progress(b + 1);
-            }
-            model.Eval();
-            builder?.Eval();
+            double loss = TreeTraining.Epoch(runner, builder, learned, model, adam, ws, order, Batch, random, progress);
             var (accuracy, _) = Evaluate(runner, builder, devTrees, dev);
             devAccuracy.Add(accuracy);
             if (accuracy > best)
@@ -192,7 +169,7 @@ internal static class LatentTreeTask
                 (bestTest, bestAgreement) = Evaluate(runner, builder, testTrees, test);
                 (bestLong, bestLongAgreement) = Evaluate(runner, builder, longTrees, longer);
             }
-            return string.Create(CultureInfo.InvariantCulture, $"max/min {source} seed {seed} epoch {epoch}: train loss {loss / batches:F4}, dev accuracy {100 * accuracy:F1} %");
+            return string.Create(CultureInfo.InvariantCulture, $"max/min {source} seed {seed} epoch {epoch}: train loss {loss:F4}, dev accuracy {100 * accuracy:F1} %");
         });
         return new RunResult(source, seed, bestTest, bestAgreement, bestLong, bestLongAgreement, devAccuracy, clock.Elapsed.TotalSeconds);
     }

@@ -88,39 +88,19 @@ internal static class SentimentTask
         EpochBars.Run($"SST {cellName} {treeSource}", epochs, batches, (epoch, progress) =>
         {
             var epochClock = Stopwatch.StartNew();
-            for (int i = order.Count - 1; i > 0; i--)
-            {
-                int j = random.Next(i + 1);
-                (order[i], order[j]) = (order[j], order[i]);
-            }
-            double loss = 0;
-            model.Train();
-            for (int b = 0; b < batches; b++)
-            {
-                IReadOnlyList<Tree> batch = order.GetRange(b * Batch, Math.Min(Batch, order.Count - b * Batch));
-                if (builder is not null)
-                    batch = builder.Build(batch);
-                loss += double.CreateChecked(runner.Forward(ws, batch));
-                model.ZeroGradients();
-                runner.Backward(ws);
-                builder?.Backward(ws);
-                GradientClipping.ByGlobalNorm(model, 5);
-                adam.Step();
-                progress(b + 1);
-            }
-            model.Eval();
+            double loss = TreeTraining.Epoch(runner, builder, builder is not null, model, adam, ws, order, Batch, random, progress);
             var devScores = Evaluate(runner, builder, dev, treeSource == "given");
             fineCurve.Add(devScores.Fine);
             binaryCurve.Add(devScores.Binary);
             double seconds = epochClock.Elapsed.TotalSeconds;
-            report.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {epoch} | {loss / batches:F4} | {100 * devScores.Fine:F1} % | {100 * devScores.Binary:F1} % | {Percent(devScores.Phrases)} | {seconds:F1} |"));
+            report.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {epoch} | {loss:F4} | {100 * devScores.Fine:F1} % | {100 * devScores.Binary:F1} % | {Percent(devScores.Phrases)} | {seconds:F1} |"));
             if (devScores.Fine > bestDev.Fine)
             {
                 bestDev = devScores;
                 bestTest = Evaluate(runner, builder, test, treeSource == "given");
                 DrawExample(runner, builder, test, Path.Combine(output, name + "-tree.png"), $"{cellName}, {treeSource} trees, epoch {epoch}: predicted sentiment per node (0 = very negative … 4 = very positive)");
             }
-            return string.Create(CultureInfo.InvariantCulture, $"SST {cellName} {treeSource} epoch {epoch}: train loss {loss / batches:F4}, dev root fine {100 * devScores.Fine:F1} %, binary {100 * devScores.Binary:F1} %, all phrases {Percent(devScores.Phrases)}, {seconds:F1} s");
+            return string.Create(CultureInfo.InvariantCulture, $"SST {cellName} {treeSource} epoch {epoch}: train loss {loss:F4}, dev root fine {100 * devScores.Fine:F1} %, binary {100 * devScores.Binary:F1} %, all phrases {Percent(devScores.Phrases)}, {seconds:F1} s");
         });
         report.AppendLine();
         report.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Test, at the epoch of the best dev root fine-grained accuracy: root fine {100 * bestTest.Fine:F1} %, root binary {100 * bestTest.Binary:F1} %, all-phrase fine {Percent(bestTest.Phrases)} (dev {100 * bestDev.Fine:F1} / {100 * bestDev.Binary:F1} / {Percent(bestDev.Phrases)}). Published with random word vectors: recursive net 43.2 / 82.4, Tree-LSTM about 43.9 / 82.0 (root fine / binary, trained with the loss at every node). Training took {clock.Elapsed.TotalSeconds:F0} s."));

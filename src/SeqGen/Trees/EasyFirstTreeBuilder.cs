@@ -182,22 +182,22 @@ public sealed class EasyFirstTreeBuilder<T> : Module<T> where T : unmanaged, IFl
     private void Prepare(int sentences, int leaves)
     {
         _sentences = sentences;
-        Grow(ref _spanRow, leaves);
-        Grow(ref _spanNode, leaves);
-        Grow(ref _candidate, leaves);
-        Grow(ref _pendingSentence, leaves);
-        Grow(ref _pendingAt, leaves);
-        Grow(ref _probabilities, leaves);
-        Grow(ref _first, sentences);
-        Grow(ref _count, sentences);
-        Grow(ref _logProbabilities, sentences);
-        Grow(ref _scoreGradient, sentences * Parameters.Length);
+        Buffers.Grow(ref _spanRow, leaves);
+        Buffers.Grow(ref _spanNode, leaves);
+        Buffers.Grow(ref _candidate, leaves);
+        Buffers.Grow(ref _pendingSentence, leaves);
+        Buffers.Grow(ref _pendingAt, leaves);
+        Buffers.Grow(ref _probabilities, leaves);
+        Buffers.Grow(ref _first, sentences);
+        Buffers.Grow(ref _count, sentences);
+        Buffers.Grow(ref _logProbabilities, sentences);
+        Buffers.Grow(ref _scoreGradient, sentences * Parameters.Length);
         _scoreGradient.AsSpan(0, sentences * Parameters.Length).Clear();
         _logProbabilities.AsSpan(0, sentences).Clear();
         // Leaves, the first candidates, then two new candidates per merge.
         int rows = 4 * leaves;
         for (int s = 0; s < _pool.Length; s++)
-            Grow(ref _pool[s], rows * _cell.StateSize(s));
+            Buffers.Grow(ref _pool[s], rows * _cell.StateSize(s));
         _poolRows = 0;
         if (_workspace is null || _workspace.Capacity < leaves)
             _workspace = _cell.CreateWorkspace(leaves + leaves / 2);
@@ -322,11 +322,5 @@ public sealed class EasyFirstTreeBuilder<T> : Module<T> where T : unmanaged, IFl
                 gradient[k] += weight * double.CreateChecked(h[k]);
         }
         return choice;
-    }
-
-    private static void Grow<TElement>(ref TElement[] buffer, int length)
-    {
-        if (buffer.Length < length)
-            buffer = new TElement[length + length / 2];
     }
 }

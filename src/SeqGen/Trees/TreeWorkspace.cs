@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Numerics;
 using SeqGen.Model;
+using SeqGen.Numerics;
 using SeqGen.Training;
 
 namespace SeqGen.Trees;
@@ -230,15 +231,15 @@ public sealed class TreeWorkspace<T> where T : unmanaged, IFloatingPointIeee754<
         for (int t = 0; t < trees.Count; t++)
             nodes += (trees[t] ?? throw new ArgumentNullException(nameof(trees), $"trees[{t}] is null.")).NodeCount;
         int arity = _cell.Arity;
-        Grow(ref _nodeChildren, nodes * arity);
-        Grow(ref _nodeWords, nodes);
-        Grow(ref _level, nodes);
-        Grow(ref _isLeaf, nodes);
-        Grow(ref _groupNodes, nodes);
-        Grow(ref _rows, nodes);
-        Grow(ref _targets, nodes);
-        Grow(ref _ids, nodes);
-        Grow(ref _rootRows, trees.Count);
+        Buffers.Grow(ref _nodeChildren, nodes * arity);
+        Buffers.Grow(ref _nodeWords, nodes);
+        Buffers.Grow(ref _level, nodes);
+        Buffers.Grow(ref _isLeaf, nodes);
+        Buffers.Grow(ref _groupNodes, nodes);
+        Buffers.Grow(ref _rows, nodes);
+        Buffers.Grow(ref _targets, nodes);
+        Buffers.Grow(ref _ids, nodes);
+        Buffers.Grow(ref _rootRows, trees.Count);
         bool hasInput = _cell.InputCount == 1;
         int offset = 0, maxLevel = 0, rows = 0;
         for (int t = 0; t < trees.Count; t++)
@@ -293,7 +294,7 @@ public sealed class TreeWorkspace<T> where T : unmanaged, IFloatingPointIeee754<
                 if (_level[g] >= firstLevel)
                     _groupNodes[count++] = g;
             }
-            Grow(ref _groupStart, count + 1);
+            Buffers.Grow(ref _groupStart, count + 1);
             for (int i = 0; i <= count; i++)
                 _groupStart[i] = i;
             _groupCount = count;
@@ -301,14 +302,14 @@ public sealed class TreeWorkspace<T> where T : unmanaged, IFloatingPointIeee754<
         else
         {
             int levels = maxLevel - firstLevel + 1;
-            Grow(ref _levelCount, levels + 1);
+            Buffers.Grow(ref _levelCount, levels + 1);
             _levelCount.AsSpan(0, levels + 1).Clear();
             for (int g = 0; g < nodes; g++)
             {
                 if (_level[g] >= firstLevel)
                     _levelCount[_level[g] - firstLevel + 1]++;
             }
-            Grow(ref _groupStart, levels + 1);
+            Buffers.Grow(ref _groupStart, levels + 1);
             _groupStart[0] = 0;
             for (int l = 0; l < levels; l++)
                 _groupStart[l + 1] = _groupStart[l] + _levelCount[l + 1];
@@ -331,20 +332,13 @@ public sealed class TreeWorkspace<T> where T : unmanaged, IFloatingPointIeee754<
         }
         for (int s = 0; s < _states.Length; s++)
         {
-            Grow(ref _states[s], nodes * _cell.StateSize(s));
-            Grow(ref _stateGradients[s], nodes * _cell.StateSize(s));
+            Buffers.Grow(ref _states[s], nodes * _cell.StateSize(s));
+            Buffers.Grow(ref _stateGradients[s], nodes * _cell.StateSize(s));
         }
         int outputSize = _cell.StateSize(_cell.OutputState), classes = _runner.Head.Outputs;
-        Grow(ref _headInput, rows * outputSize);
-        Grow(ref _headInputGradient, rows * outputSize);
-        Grow(ref _logits, rows * classes);
-        Grow(ref _logitGradient, rows * classes);
-    }
-
-    // Buffers grow by half again so that a slightly larger batch does not allocate each time.
-    private static void Grow<TElement>(ref TElement[] buffer, int length)
-    {
-        if (buffer.Length < length)
-            buffer = new TElement[length + length / 2];
+        Buffers.Grow(ref _headInput, rows * outputSize);
+        Buffers.Grow(ref _headInputGradient, rows * outputSize);
+        Buffers.Grow(ref _logits, rows * classes);
+        Buffers.Grow(ref _logitGradient, rows * classes);
     }
 }
