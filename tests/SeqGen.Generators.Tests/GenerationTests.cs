@@ -76,6 +76,16 @@ public class GenerationTests
     }
 
     [Fact]
+    public void EqualConcatenations_AreOneBuffer_AndTheirProductsOneGemm()
+    {
+        // Five gates read U_g @ [h[0]; h[1]]: one copy of the children, one product of 5H rows.
+        string declaration = System.IO.File.ReadAllText(System.IO.Path.Combine(GoldenFileTests.RepositoryRoot(), "src", "SeqGen", "Cells", "TreeLstm.cs"));
+        string generated = GeneratorHarness.Run(declaration).Sources.Single();
+        Assert.Contains("Gemm.Compute<T>(false, true, B, 5 * _sizeH, 2 * _sizeH, ws.Temp0", generated);
+        Assert.DoesNotContain("Temp1", generated);
+    }
+
+    [Fact]
     public void GeneratedSource_IsDeterministic()
     {
         string first = GeneratorHarness.Run(GruSource).Sources.Single();

@@ -235,10 +235,17 @@ internal sealed class StepPlan
 
     private readonly HashSet<int> _childOnlyTemps = new();
 
+    // Every value a step reads is assigned once, so equal concatenations are one buffer: the
+    // products that read it then form one group (one GEMM, one copy of the parts).
+    private readonly Dictionary<string, Source> _concatenations = new();
+
     private Source Concatenate(BoundConcat concat)
     {
         string text = ExpressionText.Of(concat);
+        if (_concatenations.TryGetValue(text, out Source? earlier))
+            return earlier;
         Source whole = NewTemp(concat.Shape.Rows!, text);
+        _concatenations[text] = whole;
         bool childrenOnly = true;
         foreach (BoundExpression part in concat.Parts)
             childrenOnly &= part is BoundValue { Kind: ValueKind.ChildState };
