@@ -67,8 +67,8 @@ internal static class ModuleBenchmarks
     // PyTorch's rows: one training step (forward, cross-entropy at every node, backward, update)
     // of a binary constituency Tree-LSTM, hidden 150, 300-d word vectors, Linear(150, 5), over 25
     // random binary trees of 19 leaves (split at a uniform point, recursively); node by node
-    // (as the reference implementations run) and level-batched. SeqGen trains the word vectors too
-    // (PyTorch's are frozen) and steps with SGD (PyTorch's with Adagrad).
+    // (as the reference implementations run) and level-batched. The word vectors are frozen in both;
+    // SeqGen steps with SGD (PyTorch with Adagrad, a few more operations per parameter).
     private static void TreeLstm(bool quick, TreeBatching batching)
     {
         const int B = 25, Leaves = 19, Vocabulary = 2000;
@@ -90,6 +90,7 @@ internal static class ModuleBenchmarks
         }
         var runner = new TreeRunner<float>(new SeqGen.Cells.TreeLstm(inputSize: 300, hiddenSize: 150, seed: 2),
             new Embedding<float>(Vocabulary, 300, seed: 3), new Linear<float>(150, 5, seed: 4), lossAtEveryNode: true, batching);
+        runner.Embedding.Freeze();
         var sgd = new Sgd<float>(runner, learningRate: 0.05);
         var ws = runner.CreateWorkspace();
         void Step()

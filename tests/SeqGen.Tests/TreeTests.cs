@@ -141,6 +141,42 @@ public class TreeTests
         }
     }
 
+    [Theory]
+    [InlineData("TreeLstm")]
+    [InlineData("TreeRnn")]
+    public void FrozenWordVectors_TakeNoGradient_AndTheRestIsUnchanged(string cell)
+    {
+        List<Tree> trees = Labelled();
+        TreeRunner<double> trained = Runner(cell, true, TreeBatching.Level, 20), frozen = Runner(cell, true, TreeBatching.Level, 20);
+        frozen.Embedding.Freeze();
+        var a = trained.CreateWorkspace();
+        var b = frozen.CreateWorkspace();
+        Assert.Equal(trained.Forward(a, trees), frozen.Forward(b, trees), 12);
+        trained.ZeroGradients();
+        frozen.ZeroGradients();
+        trained.Backward(a);
+        frozen.Backward(b);
+        Assert.All(frozen.Embedding.Gradients, g => Assert.Equal(0, g));
+        Assert.Contains(trained.Embedding.Gradients, g => g != 0);
+        IReadOnlyList<NamedParameter<double>> pa = trained.NamedParameters(), pb = frozen.NamedParameters();
+        for (int p = 0; p < pa.Count; p++)
+        {
+            Assert.Equal(!pb[p].Name.StartsWith("embedding.", StringComparison.Ordinal), pb[p].Trainable);
+            if (!pb[p].Trainable)
+                continue;
+            ReadOnlySpan<double> ga = pa[p].Gradient, gb = pb[p].Gradient;
+            for (int i = 0; i < ga.Length; i++)
+                Assert.Equal(ga[i], gb[i], 12);
+        }
+        double[] vectors = (double[])frozen.Embedding.Parameters.Clone();
+        new Adam<double>(frozen, learningRate: 0.1).Step();
+        Assert.Equal(vectors, frozen.Embedding.Parameters);
+        GradientCheckReport report = GradientCheck.Run(frozen, () => frozen.Forward(b, trees), () => frozen.Backward(b));
+        Assert.True(report.Passed, report.ToString());
+        frozen.Embedding.Unfreeze();
+        Assert.True(frozen.NamedParameter("embedding.weight").Trainable);
+    }
+
     [Fact]
     public void BadTrees_AreRejectedWithWhereAndWhy()
     {

@@ -386,8 +386,9 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
         string asStored = $"{CodeText.Gemm}(false, false, {rows}, {cols}, {total}, {dOut}, {total}, P.AsSpan(_o_{group.Members[0].Matrix}), {cols}, {dOperand}, {cols}, true);";
         if (!address.Recurrent && ZeroOperand(group) is { } zero)
         {
-            // A zero operand takes no gradient that anyone reads.
-            writer.Line($"if (!{zero})");
+            // A zero operand takes no gradient that anyone reads, nor does an input whose
+            // gradient the caller said it leaves unread (frozen word vectors).
+            writer.Line(group.Hoisted ? $"if (!{zero} && !ws.InputGradientsUnused)" : $"if (!{zero})");
             writer.Line("    " + asStored);
             return;
         }

@@ -17,7 +17,7 @@ internal static class GeneratedMembers
         "Equations", "InputCount", "InputName", "InputSize", "StateCount", "StateName", "StateSize", "OutputState",
         "Arity", "CreateWorkspace", "Forward", "Backward", "CreateStream", "Step", "Workspace", "Stream", "Layout",
         "ForwardStep", "BackwardStep", "ModelSummary", "BeginForward", "BeginBackward", "RequirePositive",
-        "ForwardAt", "BackwardAt", "BeginSteps", "StepForward", "StepBackward", "Children", "IsTraining", "Train", "Eval", "ParameterCount", "NamedParameters", "NamedParameter", "AddChild", "RequireName",
+        "ForwardAt", "BackwardAt", "BeginSteps", "StepForward", "StepBackward", "Children", "IsTraining", "Train", "Eval", "RequiresGradient", "Freeze", "Unfreeze", "ParameterCount", "NamedParameters", "NamedParameter", "AddChild", "RequireName",
         "GetType", "ToString", "Equals", "GetHashCode", "MemberwiseClone", "Finalize", "ReferenceEquals",
     };
 

@@ -53,6 +53,25 @@ public abstract class Module<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>True in training mode (the default), false in evaluation mode; dropout acts only in training.</summary>
     public bool IsTraining { get; private set; } = true;
 
+    /// <summary>
+    /// False after <see cref="Freeze"/>: optimizers, clipping and gradient checks leave this
+    /// module's parameters alone, and runners skip the gradients that would reach only them.
+    /// </summary>
+    public bool RequiresGradient { get; private set; } = true;
+
+    /// <summary>Freezes this module and every descendant (PyTorch's <c>requires_grad_(False)</c>), e.g. pre-trained word vectors.</summary>
+    public void Freeze() => SetRequiresGradient(false);
+
+    /// <summary>Lets this module and every descendant train again.</summary>
+    public void Unfreeze() => SetRequiresGradient(true);
+
+    private void SetRequiresGradient(bool required)
+    {
+        RequiresGradient = required;
+        foreach (var child in _children)
+            child.Value.SetRequiresGradient(required);
+    }
+
     /// <summary>Puts this module and every descendant in training mode (PyTorch's <c>train()</c>).</summary>
     public void Train() => SetTraining(true);
 
@@ -182,8 +201,8 @@ public readonly record struct NamedParameter<T>(string Name, ParameterInfo Info,
     /// <summary>The shape as PyTorch writes it: [] scalar, [n] vector, [rows, columns] matrix.</summary>
     public int[] Shape => Info.Shape;
 
-    /// <summary>False for a fixed hyper-parameter, which optimizers and clipping leave alone.</summary>
-    public bool Trainable => Info.Trainable;
+    /// <summary>False for a fixed hyper-parameter or a frozen module's parameter (<see cref="Module{T}.Freeze"/>), which optimizers and clipping leave alone.</summary>
+    public bool Trainable => Info.Trainable && Owner.RequiresGradient;
 }
 
 /// <summary>

@@ -106,6 +106,12 @@ public abstract class NodeWorkspace<T> where T : unmanaged, IFloatingPointIeee75
     /// <summary>The caller's promise that every node's inputs are zero (inner nodes of a constituency tree): input products are skipped.</summary>
     public bool InputsAreZero { get; set; }
 
+    /// <summary>
+    /// The caller's promise that it will not read <see cref="InputGradient"/> after backward (the
+    /// inputs are frozen word vectors): the products that only compute input gradients are skipped.
+    /// </summary>
+    public bool InputGradientsUnused { get; set; }
+
     /// <summary>Each node's input <paramref name="input"/>, [N, size]; filled by the caller.</summary>
     public abstract Span<T> Input(int input);
 

@@ -123,6 +123,7 @@ public sealed class TreeWorkspace<T> where T : unmanaged, IFloatingPointIeee754<
             // The cell skips the products of what is zero: a leaf's children, an inner node's input.
             ws.ChildrenAreZero = leaves;
             ws.InputsAreZero = hasInput && !leaves;
+            ws.InputGradientsUnused = !_runner.Embedding.RequiresGradient;
             _cell.Forward(ws, n);
             for (int s = 0; s < _states.Length; s++)
             {
@@ -188,7 +189,7 @@ public sealed class TreeWorkspace<T> where T : unmanaged, IFloatingPointIeee754<
             bool leaves = _isLeaf[_groupNodes[first]];
             if (leaves)
             {
-                if (hasInput)
+                if (hasInput && _runner.Embedding.RequiresGradient)
                     _runner.Embedding.Backward(LeafWords(first, n), ws.InputGradient(0).Slice(0, n * _cell.InputSize(0)));
                 continue;
             }
@@ -203,7 +204,7 @@ public sealed class TreeWorkspace<T> where T : unmanaged, IFloatingPointIeee754<
                 }
             }
         }
-        if (!hasInput)
+        if (!hasInput && _runner.Embedding.RequiresGradient)
         {
             for (int g = 0; g < _nodes; g++)
             {
