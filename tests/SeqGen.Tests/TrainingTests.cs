@@ -70,6 +70,116 @@ public class TrainingTests
         Assert.Equal(5.0, toy.Parameters[2]);
     }
 
+    /// <summary>A parameter long enough for whole vectors and a scalar tail at every Vector&lt;T&gt;.Count.</summary>
+    private sealed class Long<T> : Module<T> where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        public Long(int length)
+            : base(new[] { new ParameterInfo("w", ParameterKind.Vector, 0, length, 1, true) })
+        {
+            for (int i = 0; i < length; i++)
+            {
+                Parameters[i] = T.CreateChecked(Math.Sin(i + 1));
+                Gradients[i] = T.CreateChecked(Math.Cos(3 * i) * (i % 5 - 2));
+            }
+        }
+    }
+
+    private static void AdamByTheFormula<T>(Long<T> expected, int steps, bool decoupled, double decay)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        T lr = T.CreateChecked(0.01), b1 = T.CreateChecked(0.9), b2 = T.CreateChecked(0.999), eps = T.CreateChecked(1e-8), d = T.CreateChecked(decay);
+        var m = new T[expected.Parameters.Length];
+        var v = new T[m.Length];
+        for (int t = 1; t <= steps; t++)
+        {
+            T c1 = T.One - T.CreateChecked(Math.Pow(0.9, t)), c2 = T.One - T.CreateChecked(Math.Pow(0.999, t));
+            for (int i = 0; i < m.Length; i++)
+            {
+                T g = expected.Gradients[i];
+                if (decoupled)
+                    expected.Parameters[i] *= T.One - lr * d;
+                else
+                    g += d * expected.Parameters[i];
+                m[i] = b1 * m[i] + (T.One - b1) * g;
+                v[i] = b2 * v[i] + (T.One - b2) * g * g;
+                expected.Parameters[i] -= lr * (m[i] / c1) / (T.Sqrt(v[i] / c2) + eps);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(false, 0.0)]
+    [InlineData(false, 0.1)]
+    [InlineData(true, 0.1)]
+    public void Adam_OverWholeVectorsAndTheTail_IsTheScalarFormula_BitForBit(bool decoupled, double decay)
+    {
+        foreach (int length in new[] { 3, 37, 64 })
+        {
+            var floats = new Long<float>(length);
+            var expectedFloats = new Long<float>(length);
+            var doubles = new Long<double>(length);
+            var expectedDoubles = new Long<double>(length);
+            Optimizer<float> f = decoupled ? Adam<float>.AdamW(floats, 0.01, weightDecay: decay) : new Adam<float>(floats, 0.01, weightDecay: decay);
+            Optimizer<double> d = decoupled ? Adam<double>.AdamW(doubles, 0.01, weightDecay: decay) : new Adam<double>(doubles, 0.01, weightDecay: decay);
+            for (int t = 0; t < 3; t++)
+            {
+                f.Step();
+                d.Step();
+            }
+            AdamByTheFormula(expectedFloats, 3, decoupled, decay);
+            AdamByTheFormula(expectedDoubles, 3, decoupled, decay);
+            Assert.Equal(expectedFloats.Parameters, floats.Parameters);
+            Assert.Equal(expectedDoubles.Parameters, doubles.Parameters);
+        }
+    }
+
+    [Theory]
+    [InlineData(0.0, false)]
+    [InlineData(0.9, false)]
+    [InlineData(0.9, true)]
+    public void Sgd_OverWholeVectorsAndTheTail_IsTheScalarFormula_BitForBit(double momentum, bool nesterov)
+    {
+        var floats = new Long<float>(37);
+        var expected = new Long<float>(37);
+        var sgd = new Sgd<float>(floats, learningRate: 0.1, momentum: momentum, weightDecay: 0.01, nesterov: nesterov);
+        float lr = 0.1f, mu = (float)momentum, decay = 0.01f;
+        var velocity = new float[37];
+        for (int t = 1; t <= 3; t++)
+        {
+            sgd.Step();
+            for (int i = 0; i < 37; i++)
+            {
+                float g = expected.Gradients[i] + decay * expected.Parameters[i];
+                if (momentum > 0)
+                {
+                    velocity[i] = t == 1 ? g : mu * velocity[i] + g;
+                    g = nesterov ? g + mu * velocity[i] : velocity[i];
+                }
+                expected.Parameters[i] -= lr * g;
+            }
+        }
+        Assert.Equal(expected.Parameters, floats.Parameters);
+    }
+
+    [Fact]
+    public void Clipping_OverWholeVectorsAndTheTail_MatchesTheScalarFormula()
+    {
+        var floats = new Long<float>(37);
+        double sum = 0;
+        foreach (float g in floats.Gradients)
+            sum += (double)g * g;
+        float[] before = (float[])floats.Gradients.Clone();
+        Assert.Equal(Math.Sqrt(sum), GradientClipping.ByGlobalNorm(floats, maxNorm: 0.5), 12);
+        float scale = (float)(0.5 / (Math.Sqrt(sum) + 1e-6));
+        for (int i = 0; i < before.Length; i++)
+            Assert.Equal(before[i] * scale, floats.Gradients[i]);
+        var clamped = new Long<double>(37);
+        double[] raw = (double[])clamped.Gradients.Clone();
+        GradientClipping.ByValue(clamped, 0.7);
+        for (int i = 0; i < raw.Length; i++)
+            Assert.Equal(Math.Clamp(raw[i], -0.7, 0.7), clamped.Gradients[i]);
+    }
+
     [Fact]
     public void AdamW_DecaysTheWeightsDirectly()
     {

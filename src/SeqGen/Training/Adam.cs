@@ -60,7 +60,29 @@ public sealed class Adam<T> : Optimizer<T> where T : unmanaged, IFloatingPointIe
         Span<T> m = _first[owner].AsSpan(offset, parameters.Length);
         Span<T> v = _second[owner].AsSpan(offset, parameters.Length);
         T shrink = T.One - lr * decay;
-        for (int i = 0; i < parameters.Length; i++)
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            // The scalar loop's operations in the same order, a vector at a time.
+            Vector<T> vb1 = new(b1), vb2 = new(b2), rest1 = new(T.One - b1), rest2 = new(T.One - b2), vlr = new(lr),
+                vc1 = new(correction1), vc2 = new(correction2), veps = new(eps), vshrink = new(shrink), vdecay = new(decay);
+            for (; i <= parameters.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var g = new Vector<T>(gradients.Slice(i));
+                var p = new Vector<T>(parameters.Slice(i));
+                if (_decoupled)
+                    p *= vshrink;
+                else
+                    g += vdecay * p;
+                Vector<T> mi = vb1 * new Vector<T>(m.Slice(i)) + rest1 * g;
+                Vector<T> vi = vb2 * new Vector<T>(v.Slice(i)) + rest2 * g * g;
+                p -= vlr * (mi / vc1) / (Vector.SquareRoot(vi / vc2) + veps);
+                mi.CopyTo(m.Slice(i));
+                vi.CopyTo(v.Slice(i));
+                p.CopyTo(parameters.Slice(i));
+            }
+        }
+        for (; i < parameters.Length; i++)
         {
             T g = gradients[i];
             if (_decoupled)

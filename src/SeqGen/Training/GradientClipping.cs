@@ -1,6 +1,7 @@
 using System;
 using System.Numerics;
 using SeqGen.Model;
+using SeqGen.Numerics;
 
 namespace SeqGen.Training;
 
@@ -23,12 +24,7 @@ public static class GradientClipping
         {
             if (!parameter.Trainable)
                 continue;
-            ReadOnlySpan<T> g = parameter.Gradient;
-            for (int i = 0; i < g.Length; i++)
-            {
-                double value = double.CreateChecked(g[i]);
-                sum += value * value;
-            }
+            sum += SpanMath.SumOfSquares<T>(parameter.Gradient);
         }
         double norm = Math.Sqrt(sum);
         if (!double.IsFinite(norm) && errorIfNonFinite)
@@ -58,9 +54,10 @@ public static class GradientClipping
         {
             if (!parameter.Trainable)
                 continue;
-            Span<T> g = parameter.Gradient;
-            for (int i = 0; i < g.Length; i++)
-                g[i] = scale ? g[i] * a : T.Clamp(g[i], -a, a);
+            if (scale)
+                SpanMath.Scale(parameter.Gradient, a);
+            else
+                SpanMath.Clamp(parameter.Gradient, a);
         }
     }
 }

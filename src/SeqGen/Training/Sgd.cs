@@ -50,7 +50,25 @@ public sealed class Sgd<T> : Optimizer<T> where T : unmanaged, IFloatingPointIee
         T lr = Cast(LearningRate), decay = Cast(_weightDecay), mu = Cast(_momentum);
         Span<T> velocity = _velocity is null ? default : _velocity[owner].AsSpan(offset, parameters.Length);
         bool first = StepCount == 1;
-        for (int i = 0; i < parameters.Length; i++)
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            // The scalar loop's operations in the same order, a vector at a time.
+            Vector<T> vlr = new(lr), vdecay = new(decay), vmu = new(mu);
+            for (; i <= parameters.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var p = new Vector<T>(parameters.Slice(i));
+                Vector<T> g = new Vector<T>(gradients.Slice(i)) + vdecay * p;
+                if (_velocity is not null)
+                {
+                    Vector<T> u = first ? g : vmu * new Vector<T>(velocity.Slice(i)) + g;
+                    u.CopyTo(velocity.Slice(i));
+                    g = _nesterov ? g + vmu * u : u;
+                }
+                (p - vlr * g).CopyTo(parameters.Slice(i));
+            }
+        }
+        for (; i < parameters.Length; i++)
         {
             T g = gradients[i] + decay * parameters[i];
             if (_velocity is not null)
