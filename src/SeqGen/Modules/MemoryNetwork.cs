@@ -328,7 +328,7 @@ public sealed class MemoryNetwork<T> : Module<T> where T : unmanaged, IFloatingP
                 for (int i = 0; i < slots; i++)
                     probabilities[i] = Numerics.Gemm.Dot(u, workspace.Memory(input, b, i));
                 if (!LinearStart)
-                    Softmax(probabilities.Slice(0, slots));
+                    SpanMath.Softmax(probabilities.Slice(0, slots));
                 Span<T> next = workspace.State(k + 1, b);
                 if (_h < 0)
                 {
@@ -378,23 +378,6 @@ public sealed class MemoryNetwork<T> : Module<T> where T : unmanaged, IFloatingP
             for (int k = 0; k < d; k++)
                 row[k] += weight[k] * gradient[k];
         }
-    }
-
-    private static void Softmax(Span<T> values)
-    {
-        if (values.IsEmpty)
-            return;
-        T max = values[0];
-        for (int i = 1; i < values.Length; i++)
-            max = T.Max(max, values[i]);
-        T sum = T.Zero;
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] = T.Exp(values[i] - max);
-            sum += values[i];
-        }
-        for (int i = 0; i < values.Length; i++)
-            values[i] /= sum;
     }
 
     private void Check(MemoryWorkspace<T> workspace)

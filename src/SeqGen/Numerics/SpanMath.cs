@@ -70,4 +70,22 @@ internal static class SpanMath
         for (; i < x.Length; i++)
             x[i] = T.Clamp(x[i], -limit, limit);
     }
+
+    // x = softmax(x), shifted by its maximum so that no exponent overflows.
+    public static void Softmax<T>(Span<T> values) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (values.IsEmpty)
+            return;
+        T max = values[0];
+        for (int i = 1; i < values.Length; i++)
+            max = T.Max(max, values[i]);
+        T sum = T.Zero;
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = T.Exp(values[i] - max);
+            sum += values[i];
+        }
+        for (int i = 0; i < values.Length; i++)
+            values[i] /= sum;
+    }
 }
