@@ -51,12 +51,15 @@ var sstTrees = new Option<string>("--sst-trees") { Description = "Where the tree
 var latentTrees = new Option<bool>("--latent-trees") { Description = "Trees: where the tree comes from, on max/min expressions whose parse is known — given, balanced, left-branching and inferred trees, --latent-seeds seeds each; writes latent-trees.md and .png." };
 var latentSeeds = new Option<int>("--latent-seeds") { Description = "Seeds per tree source (--latent-trees).", DefaultValueFactory = _ => 3 };
 var latentEpochs = new Option<int>("--latent-epochs") { Description = "Epochs (--latent-trees).", DefaultValueFactory = _ => 10 };
+var seq2seq = new Option<bool>("--seq2seq") { Description = "Attention: train an encoder-decoder with and without attention on generated tasks (--seq2seq-tasks); writes seq2seq.md and attention heatmaps." };
+var seq2seqTasks = new Option<string>("--seq2seq-tasks") { Description = "Comma-separated: reverse, sort, dates (--seq2seq).", DefaultValueFactory = _ => "reverse,sort,dates" };
+var seq2seqSteps = new Option<int>("--seq2seq-steps") { Description = "Training steps per task and model (--seq2seq).", DefaultValueFactory = _ => 3000 };
 var output = new Option<string>("--output") { Description = "Folder for the results table, the loss curves and gradient norms (CSV) and the charts (PNG).", DefaultValueFactory = _ => "lab-output" };
 
 var root = new RootCommand("SeqGen lab: which recurrent cells learn long-range dependencies?")
 {
     task, lengths, cellNames, steps, batch, hidden, learningRate, optimizer, clip, clipThreshold, seed, output, textOption, temperature, sampleLength,
-    babi, babiTask, babiRuns, babiEpochs, sst, sstCell, sstEpochs, sstHidden, sstTrees, latentTrees, latentSeeds, latentEpochs,
+    babi, babiTask, babiRuns, babiEpochs, sst, sstCell, sstEpochs, sstHidden, sstTrees, latentTrees, latentSeeds, latentEpochs, seq2seq, seq2seqTasks, seq2seqSteps,
 };
 ParseResult parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
@@ -71,6 +74,14 @@ try
 {
     if (parsed.GetValue(sst) is { } sstFolder)
         return SentimentTask.Run(sstFolder, parsed.GetValue(sstCell)!, Positive(parsed.GetValue(sstEpochs), "--sst-epochs"), Positive(parsed.GetValue(sstHidden), "--sst-hidden"), parsed.GetValue(sstTrees)!, parsed.GetValue(seed), parsed.GetValue(output)!);
+    if (parsed.GetValue(seq2seq))
+    {
+        var translationTasks = new List<string>();
+        foreach (string name in parsed.GetValue(seq2seqTasks)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            translationTasks.Add(Array.IndexOf(TranslationTask.Tasks, name) >= 0 ? name : throw new ArgumentException($"--seq2seq-tasks: '{name}' is not one of {string.Join(", ", TranslationTask.Tasks)}."));
+        int translationSteps = Positive(parsed.GetValue(seq2seqSteps), "--seq2seq-steps");
+        return TranslationTask.Run(translationTasks, translationSteps < 10 ? throw new ArgumentException("--seq2seq-steps must be at least 10.") : translationSteps, parsed.GetValue(seed), parsed.GetValue(output)!);
+    }
     if (parsed.GetValue(latentTrees))
         return LatentTreeTask.Run(Positive(parsed.GetValue(latentSeeds), "--latent-seeds"), Positive(parsed.GetValue(latentEpochs), "--latent-epochs"), parsed.GetValue(output)!);
     if (parsed.GetValue(babi) is { } babiFolder)

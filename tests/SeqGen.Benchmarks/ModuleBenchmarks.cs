@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using SeqGen.IO;
 using SeqGen.Modules;
 using SeqGen.Numerics;
+using SeqGen.Runners;
 using SeqGen.Training;
 using SeqGen.Trees;
 
@@ -15,6 +16,7 @@ internal static class ModuleBenchmarks
     {
         Console.WriteLine("| module | configuration | ms per 32 training steps | items/s |");
         Console.WriteLine("|---|---|---:|---:|");
+        Seq2SeqAttention(quick);
         MemoryNetwork(quick);
         MemoryNetworkEpochs();
         TreeLstm(quick, TreeBatching.Node);
@@ -27,6 +29,45 @@ internal static class ModuleBenchmarks
             foreach (TreeBatching batching in new[] { TreeBatching.Node, TreeBatching.Level })
                 TreebankEpoch(treebank, batching);
         }
+    }
+
+    // PyTorch's seq2seq-attn row: Bahdanau encoder-decoder, vocabulary 32, embeddings 64,
+    // bidirectional GRU encoder 2 x 128, GRU decoder 256 fed [emb(y); context], additive attention
+    // with U h once per batch, masked to source lengths 20-30 (padded to 30), target lengths 20-30,
+    // teacher forcing, Adam 1e-3. SeqGen's target is the first length − 1 tokens and the end token,
+    // so both predict the same number of tokens; its output layer reads [s; c] (PyTorch's reads s).
+    private static void Seq2SeqAttention(bool quick)
+    {
+        const int B = 32, S = 30, T = 30, Vocabulary = 32, End = 0, Begin = 1;
+        var random = new Random(1);
+        var sources = new List<int[]>();
+        var targets = new List<int[]>();
+        int tokens = 0;
+        for (int b = 0; b < B; b++)
+        {
+            var source = new int[random.Next(20, S + 1)];
+            for (int j = 0; j < source.Length; j++)
+                source[j] = random.Next(2, Vocabulary);
+            int length = random.Next(20, T + 1);
+            var target = new int[length - 1];
+            for (int j = 0; j < target.Length; j++)
+                target[j] = random.Next(2, Vocabulary);
+            tokens += length;
+            sources.Add(source);
+            targets.Add(target);
+        }
+        var encoder = new RecurrentStack<float>((layer, direction, input) => new SeqGen.Cells.Gru(input, 128, seed: direction), inputSize: 64, layers: 1, bidirectional: true);
+        var model = new SeqGen.Models.Seq2Seq<float>(Vocabulary, Vocabulary, 64, encoder, new SeqGen.Cells.AttentionGru(ySize: 64, ctxSize: 256, hiddenSize: 256, seed: 3), Begin, End, seed: 4);
+        var adam = new Adam<float>(model, learningRate: 1e-3);
+        var ws = model.CreateWorkspace(S, T, B);
+        double seconds = Timing.Median(() =>
+        {
+            model.Forward(ws, sources, targets);
+            model.ZeroGradients();
+            model.Backward(ws);
+            adam.Step();
+        }, quick ? 5 : 21);
+        Console.WriteLine(FormattableString.Invariant($"| seq2seq-attn | B={B} S={S} T={T} H=256 (ms per step) | {seconds * 1000:F2} | {tokens / seconds:F0} |"));
     }
 
     // One epoch over the treebank's training sentences (given trees, loss at every node, Adam) and

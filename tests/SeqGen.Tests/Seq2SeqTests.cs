@@ -101,3 +101,32 @@ public class Seq2SeqTests
         Assert.Throws<ArgumentOutOfRangeException>(() => model.Greedy(ws, new[] { new[] { 1 } }, maxLength: 4));
     }
 }
+
+/// <summary>Measures allocations, so it runs alone (see <see cref="SequenceModelAllocationTests"/>).</summary>
+[Collection(nameof(ThreadedAllocationTests))]
+public class Seq2SeqAllocationTests
+{
+    [Fact]
+    public void TrainingSteps_AllocateNothingAfterWarmUp()
+    {
+        var encoder = new RecurrentStack<float>((layer, direction, input) => new Gru(input, 8, seed: direction), inputSize: 4, layers: 1, bidirectional: true);
+        var model = new Seq2Seq<float>(10, 12, 4, encoder, new AttentionGru(ySize: 4, ctxSize: 16, hiddenSize: 8, seed: 3), 10, 11, seed: 4);
+        var adam = new Adam<float>(model, learningRate: 1e-3);
+        var ws = model.CreateWorkspace(6, 5, 4);
+        var sources = new List<int[]> { new[] { 1, 2, 3 }, new[] { 4, 5, 6, 7, 8, 9 }, new[] { 1 } };
+        var targets = new List<int[]> { new[] { 3, 2, 1 }, new[] { 9, 8 }, new[] { 1, 1, 1, 1, 1 } };
+        void Step()
+        {
+            model.Forward(ws, sources, targets);
+            model.ZeroGradients();
+            model.Backward(ws);
+            GradientClipping.ByGlobalNorm(model, 5);
+            adam.Step();
+        }
+        Step();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++)
+            Step();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}
