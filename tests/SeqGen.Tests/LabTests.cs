@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using SeqGen.Cells;
@@ -142,6 +143,46 @@ public class LabTests
             if (Directory.Exists(folder))
                 Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [Fact]
+    public void Seq2Seq_TrainsWithAndWithoutAttention_AndDrawsTheWeights()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"seqgen-seq2seq-{Guid.NewGuid():N}");
+        try
+        {
+            var (code, stdout, _) = RunLab($"--seq2seq --seq2seq-tasks reverse,dates --seq2seq-steps 20 --output {folder}");
+            Assert.Equal(0, code);
+            Assert.Contains("| reverse | attention |", stdout);
+            Assert.Contains("| dates | no attention |", stdout);
+            Assert.True(new FileInfo(Path.Combine(folder, "seq2seq-reverse-attention.png")).Length > 1000);
+            var (bad, _, stderr) = RunLab($"--seq2seq --seq2seq-tasks copy --output {folder}");
+            Assert.Equal(2, bad);
+            Assert.Contains("--seq2seq-tasks: 'copy' is not one of reverse, sort, dates", stderr);
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+                Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void DateExamples_AreWrittenSeveralWays_AndNormalised()
+    {
+        var random = new Random(1);
+        var formats = new HashSet<int>();
+        for (int i = 0; i < 200; i++)
+        {
+            var (source, target) = TranslationTask.Example("dates", random, 1, 20);
+            Assert.Matches(@"^(19[5-9]\d|20[0-4]\d)-\d\d-\d\d$", target);
+            formats.Add(source.Contains('/') ? 1 : source.Contains('.') ? 4 : source.Contains(',') ? 2 : char.IsDigit(source[0]) ? 0 : 3);
+        }
+        Assert.True(formats.Count >= 4);
+        var (digits, sorted) = TranslationTask.Example("sort", random, 5, 5);
+        char[] expected = digits.ToCharArray();
+        Array.Sort(expected);
+        Assert.Equal(new string(expected), sorted);
     }
 
     [Fact]
