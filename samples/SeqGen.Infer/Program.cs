@@ -20,6 +20,8 @@ try
         Console.WriteLine(Options.Usage);
         return 0;
     }
+    if (options.Seq2Seq is { } seq2seqModel)
+        return Seq2SeqMode.Run(seq2seqModel, options.Source ?? throw new ArgumentException("--seq2seq needs --source TEXT."), options.Beam);
     IReadOnlyDictionary<string, SafeTensor> weights = SafeTensors.Read(options.Weights);
     TorchModule module = options.Module;
     int gates = module switch { TorchModule.Gru => 3, TorchModule.Lstm => 4, _ => 1 };
@@ -72,10 +74,13 @@ internal sealed class Options
 {
     public const string Usage = """
         usage: seqgen-infer --weights MODEL.safetensors --module gru|lstm|rnn-tanh|rnn-relu (--input FILE | --values ROWS)
+               seqgen-infer --seq2seq MODEL.safetensors --source TEXT [--beam K]
           --weights  a PyTorch state_dict (weight_ih_l0, ...) saved with safetensors
           --module   which PyTorch module wrote it
           --input    a text file, one time step per line, features separated by commas or spaces
           --values   the steps inline: "0.1,0.2,0.3;0.4,0.5,0.6" (';' between steps)
+          --seq2seq  an encoder-decoder saved by the lab's --seq2seq (seq2seq-TASK.safetensors)
+          --source   the text to decode from; --beam K searches K hypotheses (default 1: greedy)
         """;
 
     public string Weights { get; private set; } = "";
@@ -83,6 +88,9 @@ internal sealed class Options
     public string? InputFile { get; private set; }
     public string? Values { get; private set; }
     public bool Help { get; private set; }
+    public string? Seq2Seq { get; private set; }
+    public string? Source { get; private set; }
+    public int Beam { get; private set; } = 1;
 
     public static Options Parse(string[] args)
     {
@@ -98,10 +106,16 @@ internal sealed class Options
                 case "--input": options.InputFile = Next(); break;
                 case "--values": options.Values = Next(); break;
                 case "-h" or "--help": options.Help = true; break;
+                case "--seq2seq": options.Seq2Seq = Next(); break;
+                case "--source": options.Source = Next(); break;
+                case "--beam":
+                    options.Beam = int.TryParse(Next(), NumberStyles.None, CultureInfo.InvariantCulture, out int beam) && beam > 0
+                        ? beam : throw new ArgumentException("--beam needs a positive integer.");
+                    break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'; see --help.");
             }
         }
-        if (options.Help)
+        if (options.Help || options.Seq2Seq is not null)
             return options;
         if (options.Weights.Length == 0)
             throw new ArgumentException("--weights is required; see --help.");

@@ -88,7 +88,7 @@ internal static class TranslationTask
         string path = Path.Combine(output, "seq2seq.md");
         File.WriteAllText(path, report.ToString());
         Console.Write(report);
-        Console.WriteLine($"Wrote {path} and the attention heatmaps.");
+        Console.WriteLine($"Wrote {path}, the attention heatmaps and the trained attention models (seq2seq-TASK.safetensors, for seqgen-infer --seq2seq).");
         return 0;
     }
 
@@ -180,8 +180,36 @@ internal static class TranslationTask
         double seconds = clock.Elapsed.TotalSeconds;
         double shortAccuracy = Accuracy(shortSet), longAccuracy = Accuracy(longSet);
         if (attention)
+        {
             Heatmaps(model, task, shortSet, sourceVocabulary, targetVocabulary, Path.Combine(output, $"seq2seq-{task}-attention.png"));
+            // What seqgen-infer --seq2seq needs to rebuild the model and read and write text.
+            var metadata = new Dictionary<string, string>
+            {
+                ["model"] = "seq2seq",
+                ["encoder_cell"] = "Gru",
+                ["decoder_cell"] = "AttentionGru",
+                ["embedding"] = Embedding.ToString(CultureInfo.InvariantCulture),
+                ["encoder_hidden"] = EncoderHidden.ToString(CultureInfo.InvariantCulture),
+                ["decoder_hidden"] = DecoderHidden.ToString(CultureInfo.InvariantCulture),
+                ["score"] = "additive",
+                ["source_vocabulary"] = Characters(sourceVocabulary),
+                ["target_vocabulary"] = Characters(targetVocabulary),
+                ["begin"] = "0",
+                ["end"] = "1",
+                ["max_length"] = MaxLength.ToString(CultureInfo.InvariantCulture),
+            };
+            SeqGen.IO.Weights.Save(Path.Combine(output, $"seq2seq-{task}.safetensors"), model, metadata);
+        }
         return new RunResult(task, name, shortAccuracy, longAccuracy, seconds, curve);
+    }
+
+    // The characters in id order.
+    private static string Characters(Dictionary<char, int> vocabulary)
+    {
+        var characters = new char[vocabulary.Count];
+        foreach (var (c, id) in vocabulary)
+            characters[id] = c;
+        return new string(characters);
     }
 
     // The attention weights of greedy decoding for three held-out examples, side by side: source

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Buffers.Binary;
 using System.IO;
 using System.Text;
@@ -79,6 +80,26 @@ public class WeightsTests
 
 public class NamedWeightsTests
 {
+    [Fact]
+    public void Metadata_IsSavedWithTheWeights_AndReadBack()
+    {
+        var head = new SeqGen.Modules.Linear<float>(4, 2, seed: 6);
+        string path = Path.Combine(Path.GetTempPath(), $"seqgen-m-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            Weights.Save(path, head, new Dictionary<string, string> { ["vocabulary"] = "abc \"é\"", ["hidden"] = "4" });
+            IReadOnlyDictionary<string, string> metadata = Weights.ReadMetadata(path);
+            Assert.Equal("abc \"é\"", metadata["vocabulary"]);
+            Assert.Equal("4", metadata["hidden"]);
+            Weights.Save(path, head);
+            Assert.Empty(Weights.ReadMetadata(path));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Fact]
     public void SaveLoad_ByGeneratedNames_AndRejectsMismatchesWhole()
     {

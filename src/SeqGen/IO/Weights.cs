@@ -13,14 +13,26 @@ namespace SeqGen.IO;
 /// </summary>
 public static class Weights
 {
-    /// <summary>Writes every parameter of <paramref name="model"/> to <paramref name="path"/> (atomically), in the model's precision.</summary>
-    public static void Save<T>(string path, Module<T> model)
+    /// <summary>
+    /// Writes every parameter of <paramref name="model"/> to <paramref name="path"/> (atomically), in
+    /// the model's precision, with optional string <paramref name="metadata"/> (what a reader needs
+    /// beyond the tensors, e.g. a vocabulary; read it back with <see cref="ReadMetadata"/>).
+    /// </summary>
+    public static void Save<T>(string path, Module<T> model, IReadOnlyDictionary<string, string>? metadata = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(model);
         var slots = new List<TensorSlot<T>>();
         TensorSlots.AddParameters(slots, model, "");
-        SafeTensors.Write(path, TensorSlots.ToTensors(slots), asFloat32: typeof(T) == typeof(float));
+        SafeTensors.Write(path, TensorSlots.ToTensors(slots), asFloat32: typeof(T) == typeof(float), metadata);
+    }
+
+    /// <summary>The string metadata saved with a weights file (empty when there is none).</summary>
+    public static IReadOnlyDictionary<string, string> ReadMetadata(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        SafeTensors.Read(File.ReadAllBytes(path), path, out IReadOnlyDictionary<string, string> metadata);
+        return metadata;
     }
 
     /// <summary>
