@@ -77,7 +77,7 @@ public class GemmTests
         }
     }
 
-    private static T[] Random<T>(int length, Random random) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    internal static T[] Random<T>(int length, Random random) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         var values = new T[length];
         for (int i = 0; i < length; i++)
@@ -85,58 +85,6 @@ public class GemmTests
         return values;
     }
 
-    [Fact]
-    public void OneThread_And_TwoThreads_GiveTheSameResult()
-    {
-        const int m = 96, n = 700, k = 300;
-        var random = new Random(9);
-        float[] a = Random<float>(m * k, random), b = Random<float>(n * k, random);
-        var one = new float[m * n];
-        var two = new float[m * n];
-        int saved = Gemm.MaxThreads;
-        try
-        {
-            Gemm.MaxThreads = 1;
-            Gemm.Compute<float>(false, true, m, n, k, a, k, b, k, one, n, false);
-            Gemm.MaxThreads = 2;
-            Gemm.Compute<float>(false, true, m, n, k, a, k, b, k, two, n, false);
-        }
-        finally
-        {
-            Gemm.MaxThreads = saved;
-        }
-        Assert.Equal(one, two);
-    }
-
-    [Fact]
-    public void Packed_OneThread_And_TwoThreads_GiveTheSameResult()
-    {
-        // 1030 columns: the threads split at a panel boundary and the last panel is partial.
-        const int m = 32, n = 1030, k = 600;
-        var random = new Random(10);
-        float[] a = Random<float>(m * k, random), b = Random<float>(n * k, random);
-        var packed = new float[Gemm.PackedLength<float>(k, n)];
-        Gemm.Pack<float>(true, k, n, b, k, packed);
-        var one = new float[m * n];
-        var two = new float[m * n];
-        var direct = new float[m * n];
-        int saved = Gemm.MaxThreads;
-        try
-        {
-            Gemm.MaxThreads = 1;
-            Gemm.MultiplyPacked<float>(m, n, k, a, k, packed, one, n, false);
-            Gemm.Compute<float>(false, true, m, n, k, a, k, b, k, direct, n, false);
-            Gemm.MaxThreads = 2;
-            Gemm.MultiplyPacked<float>(m, n, k, a, k, packed, two, n, false);
-        }
-        finally
-        {
-            Gemm.MaxThreads = saved;
-        }
-        Assert.Equal(one, two);
-        for (int i = 0; i < one.Length; i++)
-            Assert.True(Math.Abs(one[i] - direct[i]) <= 1e-4f * Math.Max(1, Math.Abs(direct[i])), $"C[{i}] = {one[i]}, direct {direct[i]}");
-    }
 
     [Fact]
     public void Packed_RejectsBuffersTooSmall_NamingTheArgument()
@@ -182,5 +130,67 @@ public class GemmTests
         var error = Assert.Throws<ArgumentException>(() => Gemm.Compute<float>(false, false, 2, 2, 2, new float[3], 2, new float[4], 2, new float[4], 2, false));
         Assert.Equal("a", error.ParamName);
         Assert.Contains("[2 x 2]", error.Message);
+    }
+}
+
+/// <summary>
+/// GEMM on one thread and on two. Setting the global thread count would change what a test
+/// running beside it measures (an allocation test saw the worker thread started inside its
+/// window), so these run alone with the other threading tests.
+/// </summary>
+[Collection(nameof(ThreadedAllocationTests))]
+public class GemmThreadCountTests
+{
+    [Fact]
+    public void OneThread_And_TwoThreads_GiveTheSameResult()
+    {
+        const int m = 96, n = 700, k = 300;
+        var random = new Random(9);
+        float[] a = GemmTests.Random<float>(m * k, random), b = GemmTests.Random<float>(n * k, random);
+        var one = new float[m * n];
+        var two = new float[m * n];
+        int saved = Gemm.MaxThreads;
+        try
+        {
+            Gemm.MaxThreads = 1;
+            Gemm.Compute<float>(false, true, m, n, k, a, k, b, k, one, n, false);
+            Gemm.MaxThreads = 2;
+            Gemm.Compute<float>(false, true, m, n, k, a, k, b, k, two, n, false);
+        }
+        finally
+        {
+            Gemm.MaxThreads = saved;
+        }
+        Assert.Equal(one, two);
+    }
+
+    [Fact]
+    public void Packed_OneThread_And_TwoThreads_GiveTheSameResult()
+    {
+        // 1030 columns: the threads split at a panel boundary and the last panel is partial.
+        const int m = 32, n = 1030, k = 600;
+        var random = new Random(10);
+        float[] a = GemmTests.Random<float>(m * k, random), b = GemmTests.Random<float>(n * k, random);
+        var packed = new float[Gemm.PackedLength<float>(k, n)];
+        Gemm.Pack<float>(true, k, n, b, k, packed);
+        var one = new float[m * n];
+        var two = new float[m * n];
+        var direct = new float[m * n];
+        int saved = Gemm.MaxThreads;
+        try
+        {
+            Gemm.MaxThreads = 1;
+            Gemm.MultiplyPacked<float>(m, n, k, a, k, packed, one, n, false);
+            Gemm.Compute<float>(false, true, m, n, k, a, k, b, k, direct, n, false);
+            Gemm.MaxThreads = 2;
+            Gemm.MultiplyPacked<float>(m, n, k, a, k, packed, two, n, false);
+        }
+        finally
+        {
+            Gemm.MaxThreads = saved;
+        }
+        Assert.Equal(one, two);
+        for (int i = 0; i < one.Length; i++)
+            Assert.True(Math.Abs(one[i] - direct[i]) <= 1e-4f * Math.Max(1, Math.Abs(direct[i])), $"C[{i}] = {one[i]}, direct {direct[i]}");
     }
 }
