@@ -80,6 +80,40 @@ public class NtmTests
         Assert.All(dHead, g => Assert.True(double.IsFinite(g)));
     }
 
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(2, 2, 2)]
+    public void WholeMachine_OverSeveralSteps_PassesTheGradientCheck(int readHeads, int writeHeads, int batch)
+    {
+        const int inputSize = 3, outputSize = 2, steps = 4, slots = 6, width = 3;
+        var controller = new SeqGen.Cells.Lstm<double>(inputSize + readHeads * width, 5, seed: 2);
+        var ntm = new NeuralTuringMachine<double>(controller, inputSize, outputSize, slots, width, readHeads, writeHeads, seed: 3);
+        // Start the learned parts away from their symmetric initial values.
+        var random = new Random(8);
+        Span<double> own = ntm.Parameters;
+        for (int i = 0; i < own.Length; i++)
+            own[i] = (random.NextDouble() * 2 - 1) * 0.5;
+        var ws = ntm.CreateWorkspace(steps, batch);
+        double[] input = Fill(random, steps * batch * inputSize, 1), weights = Fill(random, steps * batch * outputSize, 1);
+        input.CopyTo(ws.Input);
+        double Forward()
+        {
+            ntm.Forward(ws, steps);
+            double loss = 0;
+            ReadOnlySpan<double> logits = ws.Logits;
+            for (int i = 0; i < logits.Length; i++)
+                loss += weights[i] * logits[i];
+            return loss;
+        }
+        void Backward()
+        {
+            weights.CopyTo(ws.LogitGradient);
+            ntm.Backward(ws);
+        }
+        SeqGen.Training.GradientCheckReport report = SeqGen.Training.GradientCheck.Run(ntm, Forward, Backward);
+        Assert.True(report.Passed, report.ToString());
+    }
+
     internal static double[] Fill(Random random, int length, double scale)
     {
         var values = new double[length];
