@@ -54,12 +54,15 @@ var latentEpochs = new Option<int>("--latent-epochs") { Description = "Epochs (-
 var seq2seq = new Option<bool>("--seq2seq") { Description = "Attention: train an encoder-decoder with and without attention on generated tasks (--seq2seq-tasks); writes seq2seq.md and attention heatmaps." };
 var seq2seqTasks = new Option<string>("--seq2seq-tasks") { Description = "Comma-separated: reverse, sort, dates (--seq2seq).", DefaultValueFactory = _ => "reverse,sort,dates" };
 var seq2seqSteps = new Option<int>("--seq2seq-steps") { Description = "Training steps per task and model (--seq2seq).", DefaultValueFactory = _ => 3000 };
+var ntmCopy = new Option<bool>("--ntm") { Description = "Memory: train a Neural Turing Machine on the copy task (lengths 1-20, memory 128 x 20, LSTM 100); writes ntm-copy.md." };
+var ntmSequences = new Option<int>("--ntm-sequences") { Description = "Training sequences per seed (--ntm).", DefaultValueFactory = _ => 50_000 };
+var ntmSeeds = new Option<int>("--ntm-seeds") { Description = "Seeds (--ntm).", DefaultValueFactory = _ => 3 };
 var output = new Option<string>("--output") { Description = "Folder for the results table, the loss curves and gradient norms (CSV) and the charts (PNG).", DefaultValueFactory = _ => "lab-output" };
 
 var root = new RootCommand("SeqGen lab: which recurrent cells learn long-range dependencies?")
 {
     task, lengths, cellNames, steps, batch, hidden, learningRate, optimizer, clip, clipThreshold, seed, output, textOption, temperature, sampleLength,
-    babi, babiTask, babiRuns, babiEpochs, sst, sstCell, sstEpochs, sstHidden, sstTrees, latentTrees, latentSeeds, latentEpochs, seq2seq, seq2seqTasks, seq2seqSteps,
+    babi, babiTask, babiRuns, babiEpochs, sst, sstCell, sstEpochs, sstHidden, sstTrees, latentTrees, latentSeeds, latentEpochs, seq2seq, seq2seqTasks, seq2seqSteps, ntmCopy, ntmSequences, ntmSeeds,
 };
 ParseResult parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
@@ -74,6 +77,11 @@ try
 {
     if (parsed.GetValue(sst) is { } sstFolder)
         return SentimentTask.Run(sstFolder, parsed.GetValue(sstCell)!, Positive(parsed.GetValue(sstEpochs), "--sst-epochs"), Positive(parsed.GetValue(sstHidden), "--sst-hidden"), parsed.GetValue(sstTrees)!, parsed.GetValue(seed), parsed.GetValue(output)!);
+    if (parsed.GetValue(ntmCopy))
+    {
+        int ntmCount = Positive(parsed.GetValue(ntmSequences), "--ntm-sequences");
+        return CopyTask.Run(ntmCount < 1000 ? throw new ArgumentException("--ntm-sequences must be at least 1000.") : ntmCount, Positive(parsed.GetValue(ntmSeeds), "--ntm-seeds"), parsed.GetValue(output)!);
+    }
     if (parsed.GetValue(seq2seq))
     {
         var translationTasks = new List<string>();

@@ -1,0 +1,131 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Text;
+using SeqGen.Cells;
+using SeqGen.Modules;
+using SeqGen.Training;
+
+namespace SeqGen.Lab;
+
+/// <summary>
+/// The Neural Turing Machine's copy task as the paper sets it: a sequence of 1–20 random 8-bit
+/// vectors, then a delimiter on a ninth channel, then as many blank steps in which the machine
+/// must write the sequence back. Memory 128 × 20, LSTM controller 100, one read and one write head,
+/// one sequence per step, RMSprop 1e-4 (momentum 0.9, α 0.95) with gradients clamped to [−10, 10]
+/// (as the popular PyTorch implementation). The cost is reported two ways: cross-entropy in bits
+/// per sequence, and wrong bits per sequence after thresholding the outputs at ½.
+/// </summary>
+internal static class CopyTask
+{
+    private const int Bits = 8, Slots = 128, Width = 20, Controller = 100, MaxLength = 20, Report = 1000;
+
+    public sealed record RunResult(int Seed, List<(int Sequences, double Bits, double WrongBits)> Curve, double HeldOutWrongBits, double Seconds);
+
+    public static int Run(int sequences, int seeds, string output)
+    {
+        var results = new List<RunResult>();
+        for (int seed = 1; seed <= seeds; seed++)
+            results.Add(Train(seed, sequences));
+        var report = new StringBuilder();
+        report.AppendLine("# Neural Turing Machine: copy");
+        report.AppendLine();
+        report.AppendLine($"8-bit vectors, lengths 1–{MaxLength}, memory {Slots} × {Width}, LSTM controller {Controller}, one read and one write head, one sequence per step, RMSprop 1e-4 (momentum 0.9, α 0.95), gradients clamped to [−10, 10], {sequences} training sequences. Cost: cross-entropy in bits per sequence and wrong bits per sequence after thresholding, means over each {Report} training sequences; held out: 500 fresh sequences of 1–{MaxLength}.");
+        report.AppendLine();
+        report.AppendLine("| seed | bits per sequence (last 1000) | wrong bits per sequence (last 1000) | held-out wrong bits per sequence | first 1000 with < 0.1 wrong bits at | seconds |");
+        report.AppendLine("|---:|---:|---:|---:|---:|---:|");
+        foreach (RunResult r in results)
+        {
+            var (_, bits, wrong) = r.Curve[^1];
+            int solved = r.Curve.FindIndex(c => c.WrongBits < 0.1);
+            report.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Seed} | {bits:F2} | {wrong:F3} | {r.HeldOutWrongBits:F3} | {(solved < 0 ? "-" : r.Curve[solved].Sequences.ToString(CultureInfo.InvariantCulture))} | {r.Seconds:F0} |"));
+        }
+        Directory.CreateDirectory(output);
+        string path = Path.Combine(output, "ntm-copy.md");
+        File.WriteAllText(path, report.ToString());
+        Console.Write(report);
+        Console.WriteLine($"Wrote {path}.");
+        return 0;
+    }
+
+    // One copy sequence of the given length: inputs [2L + 1, 1, 9], targets for the last L steps.
+    internal static void Sequence(Random random, int length, Span<float> input, Span<float> target)
+    {
+        input.Slice(0, (2 * length + 1) * (Bits + 1)).Clear();
+        for (int t = 0; t < length; t++)
+        {
+            for (int j = 0; j < Bits; j++)
+            {
+                float bit = random.Next(2);
+                input[t * (Bits + 1) + j] = bit;
+                target[t * Bits + j] = bit;
+            }
+        }
+        input[length * (Bits + 1) + Bits] = 1;
+    }
+
+    private static RunResult Train(int seed, int sequences)
+    {
+        var controller = new Lstm(Bits + 1 + Width, Controller, seed: seed);
+        var ntm = new NeuralTuringMachine<float>(controller, Bits + 1, Bits, Slots, Width, seed: seed + 1);
+        var optimizer = new RmsProp<float>(ntm, learningRate: 1e-4, alpha: 0.95, momentum: 0.9);
+        var ws = ntm.CreateWorkspace(2 * MaxLength + 1, 1);
+        var random = new Random(seed);
+        var target = new float[MaxLength * Bits];
+        var gradient = new float[MaxLength * Bits];
+        var curve = new List<(int, double, double)>();
+        var clock = Stopwatch.StartNew();
+        double bits = 0, wrong = 0;
+        EpochBars.Run($"NTM copy seed {seed}", sequences / Report, Report, (chunk, progress) =>
+        {
+            bits = 0;
+            wrong = 0;
+            for (int i = 0; i < Report; i++)
+            {
+                int length = random.Next(1, MaxLength + 1), steps = 2 * length + 1;
+                Sequence(random, length, ws.Input, target);
+                ntm.Forward(ws, steps);
+                var (sequenceBits, sequenceWrong) = Cost(ws, length, target, gradient);
+                bits += sequenceBits;
+                wrong += sequenceWrong;
+                ntm.ZeroGradients();
+                ntm.Backward(ws);
+                GradientClipping.ByValue(ntm, 10);
+                optimizer.Step();
+                if (i % 50 == 0)
+                    progress(i + 1);
+            }
+            bits /= Report;
+            wrong /= Report;
+            curve.Add((chunk * Report, bits, wrong));
+            return string.Create(CultureInfo.InvariantCulture, $"NTM copy seed {seed}, {chunk * Report} sequences: {bits:F2} bits and {wrong:F3} wrong bits per sequence");
+        });
+        var held = new Random(seed + 500);
+        double heldWrong = 0;
+        for (int i = 0; i < 500; i++)
+        {
+            int length = held.Next(1, MaxLength + 1);
+            Sequence(held, length, ws.Input, target);
+            ntm.Forward(ws, 2 * length + 1);
+            heldWrong += Cost(ws, length, target, gradient).Wrong / 500;
+        }
+        return new RunResult(seed, curve, heldWrong, clock.Elapsed.TotalSeconds);
+    }
+
+    // Cross-entropy (bits) and wrong bits of the output steps; writes the logits' gradient (of the mean BCE, as the PyTorch implementation trains).
+    internal static (double Bits, double Wrong) Cost(NtmWorkspace<float> ws, int length, ReadOnlySpan<float> target, Span<float> gradient)
+    {
+        int outputStart = (length + 1) * Bits, count = length * Bits;
+        ReadOnlySpan<float> logits = ws.Logits.Slice(outputStart, count);
+        Span<float> logitGradient = ws.LogitGradient;
+        logitGradient.Clear();
+        double mean = double.CreateChecked(Losses.SigmoidBinaryCrossEntropy<float>(logits, target.Slice(0, count), gradient.Slice(0, count)));
+        gradient.Slice(0, count).CopyTo(logitGradient.Slice(outputStart, count));
+        int wrong = 0;
+        for (int i = 0; i < count; i++)
+            wrong += (logits[i] > 0 ? 1 : 0) != (int)target[i] ? 1 : 0;
+        return (mean * count / Math.Log(2), wrong);
+    }
+}
