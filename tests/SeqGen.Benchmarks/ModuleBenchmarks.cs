@@ -17,6 +17,8 @@ internal static class ModuleBenchmarks
         Console.WriteLine("| module | configuration | ms per 32 training steps | items/s |");
         Console.WriteLine("|---|---|---:|---:|");
         Seq2SeqAttention(quick);
+        NtmCopy(quick, 1);
+        NtmCopy(quick, 16);
         MemoryNetwork(quick);
         MemoryNetworkEpochs();
         TreeLstm(quick, TreeBatching.Node);
@@ -68,6 +70,49 @@ internal static class ModuleBenchmarks
             adam.Step();
         }, quick ? 5 : 21);
         Console.WriteLine(FormattableString.Invariant($"| seq2seq-attn | B={B} S={S} T={T} H=256 (ms per step) | {seconds * 1000:F2} | {tokens / seconds:F0} |"));
+    }
+
+    // PyTorch's ntm-copy rows: LSTM controller 100, one read and one write head, memory 128 x 20
+    // at 1e-6, 8 bits + delimiter, 20 + 1 + 20 steps, BCE with logits on the 20 output steps,
+    // gradients clamped to [-10, 10], RMSprop 1e-4 (momentum 0.9, alpha 0.95).
+    private static void NtmCopy(bool quick, int batch)
+    {
+        const int Length = 20, Steps = 2 * Length + 1, Bits = 8;
+        var ntm = new NeuralTuringMachine<float>(new SeqGen.Cells.Lstm(Bits + 1 + 20, 100, seed: 1), Bits + 1, Bits, 128, 20, seed: 2);
+        var optimizer = new RmsProp<float>(ntm, learningRate: 1e-4, alpha: 0.95, momentum: 0.9);
+        var ws = ntm.CreateWorkspace(Steps, batch);
+        var random = new Random(3);
+        Span<float> input = ws.Input;
+        for (int t = 0; t < Length; t++)
+        {
+            for (int b = 0; b < batch; b++)
+            {
+                for (int j = 0; j < Bits; j++)
+                    input[(t * batch + b) * (Bits + 1) + j] = random.Next(2);
+            }
+        }
+        for (int b = 0; b < batch; b++)
+            input[(Length * batch + b) * (Bits + 1) + Bits] = 1;
+        var targets = new float[Length * batch * Bits];
+        for (int t = 0; t < Length; t++)
+        {
+            for (int b = 0; b < batch; b++)
+                input.Slice((t * batch + b) * (Bits + 1), Bits).CopyTo(targets.AsSpan((t * batch + b) * Bits, Bits));
+        }
+        var gradient = new float[targets.Length];
+        int outputStart = (Length + 1) * batch * Bits;
+        double seconds = Timing.Median(() =>
+        {
+            ntm.Forward(ws, Steps);
+            Losses.SigmoidBinaryCrossEntropy<float>(ws.Logits.Slice(outputStart, targets.Length), targets, gradient);
+            ws.LogitGradient.Clear();
+            gradient.CopyTo(ws.LogitGradient.Slice(outputStart));
+            ntm.ZeroGradients();
+            ntm.Backward(ws);
+            GradientClipping.ByValue(ntm, 10);
+            optimizer.Step();
+        }, quick ? 5 : 41);
+        Console.WriteLine(FormattableString.Invariant($"| ntm-copy | B={batch} L={Length} (ms per step) | {seconds * 1000:F2} | {batch / seconds:F0} |"));
     }
 
     // One epoch over the treebank's training sentences (given trees, loss at every node, Adam) and

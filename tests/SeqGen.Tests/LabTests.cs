@@ -168,6 +168,44 @@ public class LabTests
     }
 
     [Fact]
+    public void NtmCopy_TrainsAndReportsBothCosts()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"seqgen-ntm-{Guid.NewGuid():N}");
+        try
+        {
+            var (code, stdout, _) = RunLab($"--ntm --ntm-sequences 1000 --ntm-seeds 1 --output {folder}");
+            Assert.Equal(0, code);
+            Assert.Contains("NTM copy seed 1, 1000 sequences:", stdout);
+            Assert.Contains("| seed | bits per sequence", File.ReadAllText(Path.Combine(folder, "ntm-copy.md")));
+            var (bad, _, stderr) = RunLab($"--ntm --ntm-sequences 10 --output {folder}");
+            Assert.Equal(2, bad);
+            Assert.Contains("--ntm-sequences must be at least 1000", stderr);
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+                Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void CopySequences_EndWithTheDelimiter_AndTargetTheInputBits()
+    {
+        var input = new float[41 * 9];
+        var target = new float[20 * 8];
+        CopyTask.Sequence(new Random(2), 5, input, target);
+        for (int t = 0; t < 5; t++)
+        {
+            for (int j = 0; j < 8; j++)
+                Assert.Equal(input[t * 9 + j], target[t * 8 + j]);
+            Assert.Equal(0, input[t * 9 + 8]);
+        }
+        Assert.Equal(1, input[5 * 9 + 8]);
+        for (int i = 6 * 9; i < 11 * 9; i++)
+            Assert.Equal(0, input[i]);
+    }
+
+    [Fact]
     public void DateExamples_AreWrittenSeveralWays_AndNormalised()
     {
         var random = new Random(1);

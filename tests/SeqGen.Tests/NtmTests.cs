@@ -122,3 +122,32 @@ public class NtmTests
         return values;
     }
 }
+
+/// <summary>Measures allocations, so it runs alone (see <see cref="SequenceModelAllocationTests"/>).</summary>
+[Collection(nameof(ThreadedAllocationTests))]
+public class NtmAllocationTests
+{
+    [Fact]
+    public void TrainingSteps_AllocateNothingAfterWarmUp()
+    {
+        var ntm = new NeuralTuringMachine<float>(new SeqGen.Cells.Lstm(5 + 4, 8, seed: 1), 5, 4, memorySlots: 10, memoryWidth: 4, seed: 2);
+        var optimizer = new SeqGen.Training.RmsProp<float>(ntm, learningRate: 1e-4, alpha: 0.95, momentum: 0.9);
+        var ws = ntm.CreateWorkspace(7, 2);
+        for (int i = 0; i < ws.Input.Length; i++)
+            ws.Input[i] = i % 3;
+        void Step(int steps)
+        {
+            ntm.Forward(ws, steps);
+            ws.LogitGradient.Fill(0.1f);
+            ntm.ZeroGradients();
+            ntm.Backward(ws);
+            SeqGen.Training.GradientClipping.ByValue(ntm, 10);
+            optimizer.Step();
+        }
+        Step(7);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++)
+            Step(3 + i % 5);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}
