@@ -13,7 +13,7 @@ namespace SeqGen.Modules;
 /// over [h_t; r_t]. At each step the read heads read the memory as it was, then the write heads
 /// write in order. The memory starts at a small constant (1e-6; Collier and Beel 2018 found a
 /// constant converges fastest); the initial reads (<c>initial_reads</c>) and head weights
-/// (<c>initial_weights</c>, softmax of learned logits) are learned. Children: <c>controller</c>,
+/// (<c>initial_weights</c>, softmax of learned logits, starting focused on slot 0) are learned. Children: <c>controller</c>,
 /// <c>heads</c> (Linear from the controller's output to every head's raw outputs) and
 /// <c>output</c>. Backward is exact through the whole unrolled machine.
 /// </summary>
@@ -51,6 +51,10 @@ public sealed class NeuralTuringMachine<T> : Module<T> where T : unmanaged, IFlo
         Heads = AddChild("heads", new Linear<T>(Hidden, HeadOutputs, seed: seed + 1));
         Output = AddChild("output", new Linear<T>(Hidden + readHeads * memoryWidth, outputSize, seed: seed + 2));
         Initializers.Uniform<T>(InitialReads, 0, 0.01, new SeededRandom(seed + 3));
+        // A constant memory gives every slot the same content weight, so a uniform start would stay
+        // uniform: the heads start focused on slot 0 (as Collier and Beel's do), free to learn otherwise.
+        for (int head = 0; head < readHeads + writeHeads; head++)
+            Parameters[readHeads * memoryWidth + head * memorySlots] = T.CreateChecked(InitialFocus);
     }
 
     private static ParameterInfo[] Layout(int slots, int width, int readHeads, int writeHeads)
@@ -94,6 +98,9 @@ public sealed class NeuralTuringMachine<T> : Module<T> where T : unmanaged, IFlo
 
     /// <summary>W: write heads.</summary>
     public int WriteHeads { get; }
+
+    // The logit of slot 0 in every head's initial weights (the others are 0): about 99 % of the weight for N = 128.
+    private const double InitialFocus = 10;
 
     internal int Hidden { get; }
 
