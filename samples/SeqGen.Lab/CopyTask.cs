@@ -20,33 +20,39 @@ namespace SeqGen.Lab;
 /// </summary>
 internal static class CopyTask
 {
-    private const int Bits = 8, Slots = 128, Width = 20, Controller = 100, MaxLength = 20, Report = 1000;
+    internal const int Bits = 8, Slots = 128, Width = 20, Controller = 100, MaxLength = 20, Report = 1000;
 
-    public sealed record RunResult(int Seed, List<(int Sequences, double Bits, double WrongBits)> Curve, double HeldOutWrongBits, double Seconds);
+    public sealed record RunResult(string Model, int Seed, List<(int Sequences, double Bits, double WrongBits)> Curve, double HeldOutWrongBits, double LongWrongBits, double LongBitErrors, double Seconds);
+
+    internal const int LongFrom = 30, LongTo = 40;
 
     public static int Run(int sequences, int seeds, string output)
     {
+        Directory.CreateDirectory(output);
         var results = new List<RunResult>();
         for (int seed = 1; seed <= seeds; seed++)
-            results.Add(Train(seed, sequences));
+            results.Add(Train(seed, sequences, seed == 1 ? Path.Combine(output, "ntm-copy-weightings.png") : null));
+        results.Add(LstmBaseline.Train(1, sequences));
         var report = new StringBuilder();
         report.AppendLine("# Neural Turing Machine: copy");
         report.AppendLine();
-        report.AppendLine($"8-bit vectors, lengths 1–{MaxLength}, memory {Slots} × {Width}, LSTM controller {Controller}, one read and one write head, one sequence per step, RMSprop 1e-4 (momentum 0.9, α 0.95), gradients clamped to [−10, 10], {sequences} training sequences. Cost: cross-entropy in bits per sequence and wrong bits per sequence after thresholding, means over each {Report} training sequences; held out: 500 fresh sequences of 1–{MaxLength}.");
+        report.AppendLine($"8-bit vectors, lengths 1–{MaxLength}, memory {Slots} × {Width}, LSTM controller {Controller}, one read and one write head, one sequence per step, RMSprop 1e-4 (momentum 0.9, α 0.95), gradients clamped to [−10, 10], {sequences} training sequences. Cost: cross-entropy in bits per sequence and wrong bits per sequence after thresholding, means over each {Report} training sequences; held out: 500 fresh sequences of 1–{MaxLength} and 200 of {LongFrom}–{LongTo} (never trained on). Baseline: an LSTM of {LstmBaseline.Hidden} on the same sequences, optimiser and budget.");
         report.AppendLine();
-        report.AppendLine("| seed | bits per sequence (last 1000) | wrong bits per sequence (last 1000) | held-out wrong bits per sequence | first 1000 with < 0.1 wrong bits at | seconds |");
-        report.AppendLine("|---:|---:|---:|---:|---:|---:|");
+        report.AppendLine($"| model | seed | bits per sequence (last 1000) | wrong bits per sequence (last 1000) | held-out wrong bits, 1–{MaxLength} | {LongFrom}–{LongTo}: wrong bits per sequence | {LongFrom}–{LongTo}: share of bits wrong | first 1000 below 0.1 wrong bits, at | seconds |");
+        report.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (RunResult r in results)
         {
             var (_, bits, wrong) = r.Curve[^1];
             int solved = r.Curve.FindIndex(c => c.WrongBits < 0.1);
-            report.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Seed} | {bits:F2} | {wrong:F3} | {r.HeldOutWrongBits:F3} | {(solved < 0 ? "-" : r.Curve[solved].Sequences.ToString(CultureInfo.InvariantCulture))} | {r.Seconds:F0} |"));
+            report.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Model} | {r.Seed} | {bits:F2} | {wrong:F3} | {r.HeldOutWrongBits:F3} | {r.LongWrongBits:F1} | {100 * r.LongBitErrors:F1} % | {(solved < 0 ? "-" : r.Curve[solved].Sequences.ToString(CultureInfo.InvariantCulture))} | {r.Seconds:F0} |"));
         }
-        Directory.CreateDirectory(output);
+        report.AppendLine();
+        report.AppendLine("![learning curves](ntm-copy-curve.png) ![read and write weightings](ntm-copy-weightings.png)");
         string path = Path.Combine(output, "ntm-copy.md");
         File.WriteAllText(path, report.ToString());
+        NtmCharts.LearningCurves(results, Path.Combine(output, "ntm-copy-curve.png"));
         Console.Write(report);
-        Console.WriteLine($"Wrote {path}.");
+        Console.WriteLine($"Wrote {path}, ntm-copy-curve.png and ntm-copy-weightings.png.");
         return 0;
     }
 
@@ -66,7 +72,7 @@ internal static class CopyTask
         input[length * (Bits + 1) + Bits] = 1;
     }
 
-    private static RunResult Train(int seed, int sequences)
+    private static RunResult Train(int seed, int sequences, string? weightingsChart)
     {
         var controller = new Lstm(Bits + 1 + Width, Controller, seed: seed);
         var ntm = new NeuralTuringMachine<float>(controller, Bits + 1, Bits, Slots, Width, seed: seed + 1);
@@ -87,7 +93,7 @@ internal static class CopyTask
                 int length = random.Next(1, MaxLength + 1), steps = 2 * length + 1;
                 Sequence(random, length, ws.Input, target);
                 ntm.Forward(ws, steps);
-                var (sequenceBits, sequenceWrong) = Cost(ws, length, target, gradient);
+                var (sequenceBits, sequenceWrong) = Cost(ws.Logits, ws.LogitGradient, length, target, gradient);
                 bits += sequenceBits;
                 wrong += sequenceWrong;
                 ntm.ZeroGradients();
@@ -102,24 +108,42 @@ internal static class CopyTask
             curve.Add((chunk * Report, bits, wrong));
             return string.Create(CultureInfo.InvariantCulture, $"NTM copy seed {seed}, {chunk * Report} sequences: {bits:F2} bits and {wrong:F3} wrong bits per sequence");
         });
+        double seconds = clock.Elapsed.TotalSeconds;
         var held = new Random(seed + 500);
-        double heldWrong = 0;
-        for (int i = 0; i < 500; i++)
+        var longWs = ntm.CreateWorkspace(2 * LongTo + 1, 1);
+        var longTarget = new float[LongTo * Bits];
+        var longGradient = new float[LongTo * Bits];
+        double Evaluate(NtmWorkspace<float> workspace, int count, int from, int to, float[] targets, float[] gradients, out double bitErrors)
         {
-            int length = held.Next(1, MaxLength + 1);
-            Sequence(held, length, ws.Input, target);
-            ntm.Forward(ws, 2 * length + 1);
-            heldWrong += Cost(ws, length, target, gradient).Wrong / 500;
+            double wrongBits = 0, totalBits = 0;
+            for (int i = 0; i < count; i++)
+            {
+                int length = held.Next(from, to + 1);
+                Sequence(held, length, workspace.Input, targets);
+                ntm.Forward(workspace, 2 * length + 1);
+                wrongBits += Cost(workspace.Logits, workspace.LogitGradient, length, targets, gradients).Wrong;
+                totalBits += length * Bits;
+            }
+            bitErrors = wrongBits / totalBits;
+            return wrongBits / count;
         }
-        return new RunResult(seed, curve, heldWrong, clock.Elapsed.TotalSeconds);
+        double heldWrong = Evaluate(ws, 500, 1, MaxLength, target, gradient, out _);
+        double longWrong = Evaluate(longWs, 200, LongFrom, LongTo, longTarget, longGradient, out double longErrors);
+        if (weightingsChart is not null)
+        {
+            Sequence(new Random(7), MaxLength, ws.Input, target);
+            ntm.Forward(ws, 2 * MaxLength + 1);
+            NtmCharts.Weightings(ws, 2 * MaxLength + 1, $"NTM copy, seed {seed}, a sequence of {MaxLength}: head weightings over time", weightingsChart);
+        }
+        return new RunResult("NTM", seed, curve, heldWrong, longWrong, longErrors, seconds);
     }
 
-    // Cross-entropy (bits) and wrong bits of the output steps; writes the logits' gradient (of the mean BCE, as the PyTorch implementation trains).
-    internal static (double Bits, double Wrong) Cost(NtmWorkspace<float> ws, int length, ReadOnlySpan<float> target, Span<float> gradient)
+    // Cross-entropy (bits) and wrong bits of the output steps of one sequence's logits [steps, 8];
+    // writes the logits' gradient (of the mean BCE over the output bits, as the PyTorch implementation trains).
+    internal static (double Bits, double Wrong) Cost(ReadOnlySpan<float> allLogits, Span<float> logitGradient, int length, ReadOnlySpan<float> target, Span<float> gradient)
     {
         int outputStart = (length + 1) * Bits, count = length * Bits;
-        ReadOnlySpan<float> logits = ws.Logits.Slice(outputStart, count);
-        Span<float> logitGradient = ws.LogitGradient;
+        ReadOnlySpan<float> logits = allLogits.Slice(outputStart, count);
         logitGradient.Clear();
         double mean = double.CreateChecked(Losses.SigmoidBinaryCrossEntropy<float>(logits, target.Slice(0, count), gradient.Slice(0, count)));
         gradient.Slice(0, count).CopyTo(logitGradient.Slice(outputStart, count));

@@ -1,0 +1,77 @@
+using System;
+using System.Collections.Generic;
+using ScottPlot;
+using SeqGen.Modules;
+
+namespace SeqGen.Lab;
+
+/// <summary>The copy task's pictures: learning curves, and where the heads read and write over time.</summary>
+internal static class NtmCharts
+{
+    /// <summary>Wrong bits per sequence against training sequences, one line per run (log axis with plain labels).</summary>
+    public static void LearningCurves(IReadOnlyList<CopyTask.RunResult> runs, string path)
+    {
+        var plot = new Plot();
+        var colours = new Dictionary<string, Color>(StringComparer.Ordinal);
+        foreach (CopyTask.RunResult run in runs)
+        {
+            var x = new double[run.Curve.Count];
+            var y = new double[run.Curve.Count];
+            for (int i = 0; i < x.Length; i++)
+            {
+                x[i] = run.Curve[i].Sequences;
+                y[i] = Math.Log10(Math.Max(run.Curve[i].WrongBits, 1e-3));
+            }
+            var line = plot.Add.Scatter(x, y);
+            line.MarkerSize = 0;
+            line.LineWidth = 2;
+            if (colours.TryGetValue(run.Model, out Color colour))
+            {
+                line.Color = colour;
+                line.LinePattern = LinePattern.Dashed;
+            }
+            else
+            {
+                colours[run.Model] = line.Color;
+                line.LegendText = run.Model;
+            }
+        }
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        foreach (double value in new[] { 0.001, 0.01, 0.1, 1, 10, 100 })
+            ticks.AddMajor(Math.Log10(value), value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        plot.Axes.Left.TickGenerator = ticks;
+        plot.Title("Copy, lengths 1–20: wrong bits per sequence (mean of each 1,000; later seeds dashed)");
+        plot.XLabel("training sequences");
+        plot.YLabel("wrong bits per sequence (log scale; 0 drawn at 0.001)");
+        plot.ShowLegend(Edge.Right);
+        plot.SavePng(path, 1000, 540);
+    }
+
+    /// <summary>The write head's and the first read head's weighting over memory locations at every step of sequence 0.</summary>
+    public static void Weightings(NtmWorkspace<float> ws, int steps, string title, string path)
+    {
+        var multiplot = new Multiplot();
+        multiplot.AddPlots(2);
+        multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
+        int readHeads = 1;
+        foreach ((int head, string name, int index) in new[] { (readHeads, "write head", 0), (0, "read head", 1) })
+        {
+            int slots = ws.HeadWeights(0, head, 0).Length;
+            var data = new double[slots, steps];
+            for (int t = 0; t < steps; t++)
+            {
+                ReadOnlySpan<float> w = ws.HeadWeights(t, head, 0);
+                for (int i = 0; i < slots; i++)
+                    data[i, t] = w[i];
+            }
+            Plot plot = multiplot.GetPlot(index);
+            var heatmap = plot.Add.Heatmap(data);
+            heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
+            plot.Title($"{name}");
+            plot.XLabel("time step (input, delimiter, output)");
+            plot.YLabel("memory location (0 at the top)");
+        }
+        multiplot.GetPlot(0).Title(title + " — write head");
+        multiplot.SavePng(path, 1400, 600);
+    }
+}
