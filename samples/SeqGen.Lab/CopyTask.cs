@@ -133,7 +133,7 @@ internal static class CopyTask
         {
             Sequence(new Random(7), MaxLength, ws.Input, target);
             ntm.Forward(ws, 2 * MaxLength + 1);
-            NtmCharts.Weightings(ws, 2 * MaxLength + 1, $"NTM copy, seed {seed}, a sequence of {MaxLength}: head weightings over time", weightingsChart);
+            NtmCharts.Weightings(ws, 2 * MaxLength + 1, $"seed {seed}, a sequence of {MaxLength}", weightingsChart);
         }
         return new RunResult("NTM", seed, curve, heldWrong, longWrong, longErrors, seconds);
     }

@@ -67,11 +67,15 @@ internal static class NtmCharts
             Plot plot = multiplot.GetPlot(index);
             var heatmap = plot.Add.Heatmap(data);
             heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
-            plot.Title($"{name}");
+            // The heatmap draws row 0 at the top: label the rows by location, not by their height.
+            var ticks = new ScottPlot.TickGenerators.NumericManual();
+            for (int i = 0; i < slots; i += 16)
+                ticks.AddMajor(slots - 1 - i, i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            plot.Axes.Left.TickGenerator = ticks;
+            plot.Title(index == 0 ? $"{title}: {name}" : name);
             plot.XLabel("time step (input, delimiter, output)");
-            plot.YLabel("memory location (0 at the top)");
+            plot.YLabel("memory location");
         }
-        multiplot.GetPlot(0).Title(title + " — write head");
         multiplot.SavePng(path, 1400, 600);
     }
 }
