@@ -26,17 +26,17 @@ internal static class CopyTask
 
     internal const int LongFrom = 30, LongTo = 40;
 
-    public static int Run(int sequences, int seeds, string output)
+    public static int Run(int sequences, int seeds, bool feedForward, string output)
     {
         Directory.CreateDirectory(output);
         var results = new List<RunResult>();
         for (int seed = 1; seed <= seeds; seed++)
-            results.Add(Train(seed, sequences, seed == 1 ? Path.Combine(output, "ntm-copy-weightings.png") : null));
+            results.Add(Train(seed, sequences, feedForward, seed == 1 ? Path.Combine(output, "ntm-copy-weightings.png") : null));
         results.Add(LstmBaseline.Train(1, sequences));
         var report = new StringBuilder();
         report.AppendLine("# Neural Turing Machine: copy");
         report.AppendLine();
-        report.AppendLine($"8-bit vectors, lengths 1–{MaxLength}, memory {Slots} × {Width}, LSTM controller {Controller}, one read and one write head, one sequence per step, RMSprop 1e-4 (momentum 0.9, α 0.95), gradients clamped to [−10, 10], {sequences} training sequences. Cost: cross-entropy in bits per sequence and wrong bits per sequence after thresholding, means over each {Report} training sequences; held out: 500 fresh sequences of 1–{MaxLength} and 200 of {LongFrom}–{LongTo} (never trained on). Baseline: an LSTM of {LstmBaseline.Hidden} on the same sequences, optimiser and budget.");
+        report.AppendLine($"8-bit vectors, lengths 1–{MaxLength}, memory {Slots} × {Width}, {(feedForward ? "feed-forward" : "LSTM")} controller {Controller}, one read and one write head, one sequence per step, RMSprop 1e-4 (momentum 0.9, α 0.95), gradients clamped to [−10, 10], {sequences} training sequences. Cost: cross-entropy in bits per sequence and wrong bits per sequence after thresholding, means over each {Report} training sequences; held out: 500 fresh sequences of 1–{MaxLength} and 200 of {LongFrom}–{LongTo} (never trained on). Baseline: an LSTM of {LstmBaseline.Hidden} on the same sequences, optimiser and budget.");
         report.AppendLine();
         report.AppendLine($"| model | seed | bits per sequence (last 1000) | wrong bits per sequence (last 1000) | held-out wrong bits, 1–{MaxLength} | {LongFrom}–{LongTo}: wrong bits per sequence | {LongFrom}–{LongTo}: share of bits wrong | first 1000 below 0.1 wrong bits, at | seconds |");
         report.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -72,9 +72,11 @@ internal static class CopyTask
         input[length * (Bits + 1) + Bits] = 1;
     }
 
-    private static RunResult Train(int seed, int sequences, string? weightingsChart)
+    private static RunResult Train(int seed, int sequences, bool feedForward, string? weightingsChart)
     {
-        var controller = new Lstm(Bits + 1 + Width, Controller, seed: seed);
+        SeqGen.Model.RecurrentCellBase<float> controller = feedForward
+            ? new FeedForwardController(Bits + 1 + Width, Controller, seed: seed)
+            : new Lstm(Bits + 1 + Width, Controller, seed: seed);
         var ntm = new NeuralTuringMachine<float>(controller, Bits + 1, Bits, Slots, Width, seed: seed + 1);
         var optimizer = new RmsProp<float>(ntm, learningRate: 1e-4, alpha: 0.95, momentum: 0.9);
         var ws = ntm.CreateWorkspace(2 * MaxLength + 1, 1);
@@ -135,7 +137,7 @@ internal static class CopyTask
             ntm.Forward(ws, 2 * MaxLength + 1);
             NtmCharts.Weightings(ws, 2 * MaxLength + 1, $"seed {seed}, a sequence of {MaxLength}", weightingsChart);
         }
-        return new RunResult("NTM", seed, curve, heldWrong, longWrong, longErrors, seconds);
+        return new RunResult(feedForward ? "NTM, feed-forward controller" : "NTM", seed, curve, heldWrong, longWrong, longErrors, seconds);
     }
 
     // Cross-entropy (bits) and wrong bits of the output steps of one sequence's logits [steps, 8];

@@ -57,12 +57,13 @@ var seq2seqSteps = new Option<int>("--seq2seq-steps") { Description = "Training 
 var ntmCopy = new Option<bool>("--ntm") { Description = "Memory: train a Neural Turing Machine on the copy task (lengths 1-20, memory 128 x 20, LSTM 100); writes ntm-copy.md." };
 var ntmSequences = new Option<int>("--ntm-sequences") { Description = "Training sequences per seed (--ntm).", DefaultValueFactory = _ => 50_000 };
 var ntmSeeds = new Option<int>("--ntm-seeds") { Description = "Seeds (--ntm).", DefaultValueFactory = _ => 3 };
+var ntmController = new Option<string>("--ntm-controller") { Description = "lstm or feedforward (--ntm).", DefaultValueFactory = _ => "lstm" };
 var output = new Option<string>("--output") { Description = "Folder for the results table, the loss curves and gradient norms (CSV) and the charts (PNG).", DefaultValueFactory = _ => "lab-output" };
 
 var root = new RootCommand("SeqGen lab: which recurrent cells learn long-range dependencies?")
 {
     task, lengths, cellNames, steps, batch, hidden, learningRate, optimizer, clip, clipThreshold, seed, output, textOption, temperature, sampleLength,
-    babi, babiTask, babiRuns, babiEpochs, sst, sstCell, sstEpochs, sstHidden, sstTrees, latentTrees, latentSeeds, latentEpochs, seq2seq, seq2seqTasks, seq2seqSteps, ntmCopy, ntmSequences, ntmSeeds,
+    babi, babiTask, babiRuns, babiEpochs, sst, sstCell, sstEpochs, sstHidden, sstTrees, latentTrees, latentSeeds, latentEpochs, seq2seq, seq2seqTasks, seq2seqSteps, ntmCopy, ntmSequences, ntmSeeds, ntmController,
 };
 ParseResult parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
@@ -80,7 +81,10 @@ try
     if (parsed.GetValue(ntmCopy))
     {
         int ntmCount = Positive(parsed.GetValue(ntmSequences), "--ntm-sequences");
-        return CopyTask.Run(ntmCount < 1000 ? throw new ArgumentException("--ntm-sequences must be at least 1000.") : ntmCount, Positive(parsed.GetValue(ntmSeeds), "--ntm-seeds"), parsed.GetValue(output)!);
+        string controllerName = parsed.GetValue(ntmController)!;
+        if (controllerName is not ("lstm" or "feedforward"))
+            throw new ArgumentException($"--ntm-controller '{controllerName}' is not lstm or feedforward.");
+        return CopyTask.Run(ntmCount < 1000 ? throw new ArgumentException("--ntm-sequences must be at least 1000.") : ntmCount, Positive(parsed.GetValue(ntmSeeds), "--ntm-seeds"), controllerName == "feedforward", parsed.GetValue(output)!);
     }
     if (parsed.GetValue(seq2seq))
     {

@@ -81,12 +81,15 @@ public class NtmTests
     }
 
     [Theory]
-    [InlineData(1, 1, 1)]
-    [InlineData(2, 2, 2)]
-    public void WholeMachine_OverSeveralSteps_PassesTheGradientCheck(int readHeads, int writeHeads, int batch)
+    [InlineData(1, 1, 1, false)]
+    [InlineData(2, 2, 2, false)]
+    [InlineData(1, 2, 2, true)]
+    public void WholeMachine_OverSeveralSteps_PassesTheGradientCheck(int readHeads, int writeHeads, int batch, bool feedForward)
     {
         const int inputSize = 3, outputSize = 2, steps = 4, slots = 6, width = 3;
-        var controller = new SeqGen.Cells.Lstm<double>(inputSize + readHeads * width, 5, seed: 2);
+        SeqGen.Model.RecurrentCellBase<double> controller = feedForward
+            ? new SeqGen.Cells.FeedForwardController<double>(inputSize + readHeads * width, 5, seed: 2)
+            : new SeqGen.Cells.Lstm<double>(inputSize + readHeads * width, 5, seed: 2);
         var ntm = new NeuralTuringMachine<double>(controller, inputSize, outputSize, slots, width, readHeads, writeHeads, seed: 3);
         // Start the learned parts away from their symmetric initial values.
         var random = new Random(8);
