@@ -142,9 +142,12 @@ internal static class CopyTask
 
     // Cross-entropy (bits) and wrong bits of the output steps of one sequence's logits [steps, 8];
     // writes the logits' gradient (of the mean BCE over the output bits, as the PyTorch implementation trains).
-    internal static (double Bits, double Wrong) Cost(ReadOnlySpan<float> allLogits, Span<float> logitGradient, int length, ReadOnlySpan<float> target, Span<float> gradient)
+    internal static (double Bits, double Wrong) Cost(ReadOnlySpan<float> allLogits, Span<float> logitGradient, int length, ReadOnlySpan<float> target, Span<float> gradient) =>
+        Cost(allLogits, logitGradient, (length + 1) * Bits, length * Bits, target, gradient);
+
+    // The same over any run of output logits [outputStart, outputStart + count).
+    internal static (double Bits, double Wrong) Cost(ReadOnlySpan<float> allLogits, Span<float> logitGradient, int outputStart, int count, ReadOnlySpan<float> target, Span<float> gradient)
     {
-        int outputStart = (length + 1) * Bits, count = length * Bits;
         ReadOnlySpan<float> logits = allLogits.Slice(outputStart, count);
         logitGradient.Clear();
         double mean = double.CreateChecked(Losses.SigmoidBinaryCrossEntropy<float>(logits, target.Slice(0, count), gradient.Slice(0, count)));

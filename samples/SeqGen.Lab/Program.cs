@@ -57,13 +57,14 @@ var seq2seqSteps = new Option<int>("--seq2seq-steps") { Description = "Training 
 var ntmCopy = new Option<bool>("--ntm") { Description = "Memory: train a Neural Turing Machine on the copy task (lengths 1-20, memory 128 x 20, LSTM 100); writes ntm-copy.md." };
 var ntmSequences = new Option<int>("--ntm-sequences") { Description = "Training sequences per seed (--ntm).", DefaultValueFactory = _ => 50_000 };
 var ntmSeeds = new Option<int>("--ntm-seeds") { Description = "Seeds (--ntm).", DefaultValueFactory = _ => 3 };
+var ntmRecall = new Option<bool>("--ntm-recall") { Description = "Memory: train a Neural Turing Machine on associative recall (2-6 items); --ntm-sequences episodes, --ntm-seeds seeds; writes ntm-recall.md." };
 var ntmController = new Option<string>("--ntm-controller") { Description = "lstm or feedforward (--ntm).", DefaultValueFactory = _ => "lstm" };
 var output = new Option<string>("--output") { Description = "Folder for the results table, the loss curves and gradient norms (CSV) and the charts (PNG).", DefaultValueFactory = _ => "lab-output" };
 
 var root = new RootCommand("SeqGen lab: which recurrent cells learn long-range dependencies?")
 {
     task, lengths, cellNames, steps, batch, hidden, learningRate, optimizer, clip, clipThreshold, seed, output, textOption, temperature, sampleLength,
-    babi, babiTask, babiRuns, babiEpochs, sst, sstCell, sstEpochs, sstHidden, sstTrees, latentTrees, latentSeeds, latentEpochs, seq2seq, seq2seqTasks, seq2seqSteps, ntmCopy, ntmSequences, ntmSeeds, ntmController,
+    babi, babiTask, babiRuns, babiEpochs, sst, sstCell, sstEpochs, sstHidden, sstTrees, latentTrees, latentSeeds, latentEpochs, seq2seq, seq2seqTasks, seq2seqSteps, ntmCopy, ntmSequences, ntmSeeds, ntmController, ntmRecall,
 };
 ParseResult parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
@@ -78,6 +79,8 @@ try
 {
     if (parsed.GetValue(sst) is { } sstFolder)
         return SentimentTask.Run(sstFolder, parsed.GetValue(sstCell)!, Positive(parsed.GetValue(sstEpochs), "--sst-epochs"), Positive(parsed.GetValue(sstHidden), "--sst-hidden"), parsed.GetValue(sstTrees)!, parsed.GetValue(seed), parsed.GetValue(output)!);
+    if (parsed.GetValue(ntmRecall))
+        return RecallTask.Run(Math.Max(1000, Positive(parsed.GetValue(ntmSequences), "--ntm-sequences")), Positive(parsed.GetValue(ntmSeeds), "--ntm-seeds"), parsed.GetValue(output)!);
     if (parsed.GetValue(ntmCopy))
     {
         int ntmCount = Positive(parsed.GetValue(ntmSequences), "--ntm-sequences");

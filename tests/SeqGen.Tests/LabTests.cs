@@ -189,6 +189,45 @@ public class LabTests
     }
 
     [Fact]
+    public void RecallEpisodes_AskForTheItemAfterTheQuery()
+    {
+        var input = new float[35 * 8];
+        var target = new float[18];
+        int steps = RecallTask.Episode(new Random(5), 3, input, target);
+        Assert.Equal(3 * 4 + 8, steps);
+        // Item delimiters open each item; the query sits between two query delimiters.
+        for (int item = 0; item < 3; item++)
+            Assert.Equal(1, input[item * 4 * 8 + 6]);
+        Assert.Equal(1, input[12 * 8 + 7]);
+        Assert.Equal(1, input[16 * 8 + 7]);
+        int query = -1;
+        for (int item = 0; item < 2 && query < 0; item++)
+        {
+            bool same = true;
+            for (int k = 0; k < 3; k++)
+                for (int j = 0; j < 6; j++)
+                    same &= input[(item * 4 + 1 + k) * 8 + j] == input[(13 + k) * 8 + j];
+            query = same ? item : -1;
+        }
+        Assert.True(query >= 0);
+        for (int k = 0; k < 3; k++)
+            for (int j = 0; j < 6; j++)
+                Assert.Equal(input[((query + 1) * 4 + 1 + k) * 8 + j], target[k * 6 + j]);
+        string folder = Path.Combine(Path.GetTempPath(), $"seqgen-recall-{Guid.NewGuid():N}");
+        try
+        {
+            var (code, stdout, _) = RunLab($"--ntm-recall --ntm-sequences 1000 --ntm-seeds 1 --output {folder}");
+            Assert.Equal(0, code);
+            Assert.Contains("NTM recall seed 1, 1000 episodes:", stdout);
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+                Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void CopySequences_EndWithTheDelimiter_AndTargetTheInputBits()
     {
         var input = new float[41 * 9];
