@@ -26,7 +26,7 @@ internal static class RecallTask
     {
         int steps = items * (ItemLength + 1) + 2 + 2 * ItemLength;
         input.Slice(0, steps * Channels).Clear();
-        var values = new float[items, ItemLength * Bits];
+        // Item k's vectors sit at steps 4k + 1 .. 4k + 3; the query copies one, the target is the next.
         int t = 0;
         for (int item = 0; item < items; item++)
         {
@@ -34,19 +34,17 @@ internal static class RecallTask
             for (int k = 0; k < ItemLength; k++, t++)
             {
                 for (int j = 0; j < Bits; j++)
-                    input[t * Channels + j] = values[item, k * Bits + j] = random.Next(2);
+                    input[t * Channels + j] = random.Next(2);
             }
         }
         int query = random.Next(items - 1);
         input[t++ * Channels + Bits + 1] = 1;
         for (int k = 0; k < ItemLength; k++, t++)
         {
-            for (int j = 0; j < Bits; j++)
-                input[t * Channels + j] = values[query, k * Bits + j];
+            input.Slice((query * (ItemLength + 1) + 1 + k) * Channels, Bits).CopyTo(input.Slice(t * Channels, Bits));
+            input.Slice(((query + 1) * (ItemLength + 1) + 1 + k) * Channels, Bits).CopyTo(target.Slice(k * Bits, Bits));
         }
         input[t++ * Channels + Bits + 1] = 1;
-        for (int i = 0; i < ItemLength * Bits; i++)
-            target[i] = values[query + 1, i];
         return t + ItemLength;
     }
 

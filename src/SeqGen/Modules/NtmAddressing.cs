@@ -1,5 +1,7 @@
 using System;
 using System.Numerics;
+using SeqGen.CompilerServices;
+using SeqGen.Numerics;
 
 namespace SeqGen.Modules;
 
@@ -10,8 +12,8 @@ namespace SeqGen.Modules;
 //   shift         w̃_i = Σ_δ s_δ wg_(i−δ mod N), δ ∈ {−1, 0, +1}, s = softmax(ŝ)
 //   sharpening    w_i = w̃_i^γ / Σ_j w̃_j^γ,           γ = 1 + softplus(γ̂)
 // Numerically safe where the reference code gives NaN: a zero-norm key or row has cosine 0 (the
-// denominator carries ε), w̃ = 0 contributes 0 to w^γ and to its log term, and every softmax is
-// shifted by its maximum.
+// denominator carries ε), w̃ = 0 contributes 0 to w^γ and to its log term, every softmax is
+// shifted by its maximum, and softplus never overflows.
 internal static class NtmAddressing
 {
     public const double Epsilon = 1e-8;
@@ -45,8 +47,8 @@ internal static class NtmAddressing
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ReadOnlySpan<T> key = head.Slice(0, width);
-        T keyNorm = T.Sqrt(Dot(key, key));
-        T beta = Softplus(head[width]), g = Sigmoid(head[width + 1]), gamma = T.One + Softplus(head[width + 5]);
+        T keyNorm = T.Sqrt(Gemm.Dot(key, key));
+        T beta = VectorMath.Softplus(head[width]), g = VectorMath.Sigmoid(head[width + 1]), gamma = T.One + VectorMath.Softplus(head[width + 5]);
         c.Scalars[0] = keyNorm;
         c.Scalars[1] = beta;
         c.Scalars[2] = g;
@@ -55,15 +57,15 @@ internal static class NtmAddressing
         for (int i = 0; i < slots; i++)
         {
             ReadOnlySpan<T> row = memory.Slice(i * width, width);
-            c.RowNorm[i] = T.Sqrt(Dot(row, row));
-            c.Cosine[i] = Dot(key, row) / (keyNorm * c.RowNorm[i] + epsilon);
+            c.RowNorm[i] = T.Sqrt(Gemm.Dot(row, row));
+            c.Cosine[i] = Gemm.Dot(key, row) / (keyNorm * c.RowNorm[i] + epsilon);
             c.Content[i] = beta * c.Cosine[i];
         }
-        Softmax(c.Content);
+        SpanMath.Softmax(c.Content);
         for (int i = 0; i < slots; i++)
             c.Gated[i] = g * c.Content[i] + (T.One - g) * previous[i];
         head.Slice(width + 2, 3).CopyTo(c.Shift);
-        Softmax(c.Shift);
+        SpanMath.Softmax(c.Shift);
         for (int i = 0; i < slots; i++)
         {
             // s[0] shifts by −1 (reads the next slot), s[1] keeps, s[2] shifts by +1.
@@ -112,7 +114,7 @@ internal static class NtmAddressing
             dShifted[i] = du * gamma * T.Pow(c.Shifted[i], gamma - T.One);
             dGamma += du * T.Pow(c.Shifted[i], gamma) * T.Log(c.Shifted[i]);
         }
-        headGradient[width + 5] += dGamma * Sigmoid(head[width + 5]);
+        headGradient[width + 5] += dGamma * VectorMath.Sigmoid(head[width + 5]);
         // Shift.
         dGated.Clear();
         Span<T> dShift = stackalloc T[3];
@@ -163,17 +165,8 @@ internal static class NtmAddressing
                 dRow[m] += dP * key[m] + rowScale * row[m];
             }
         }
-        headGradient[width] += dBeta * Sigmoid(head[width]);
+        headGradient[width] += dBeta * VectorMath.Sigmoid(head[width]);
     }
-
-    public static T Softplus<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> =>
-        x > T.CreateChecked(20) ? x : T.Log(T.One + T.Exp(x));
-
-    public static T Sigmoid<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.One / (T.One + T.Exp(-x));
-
-    public static T Dot<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y) where T : unmanaged, IFloatingPointIeee754<T> => Numerics.Gemm.Dot(x, y);
-
-    private static void Softmax<T>(Span<T> values) where T : unmanaged, IFloatingPointIeee754<T> => Numerics.SpanMath.Softmax(values);
 
     // dx += p ⊙ (dp − Σ dp p).
     public static void SoftmaxBackward<T>(ReadOnlySpan<T> p, ReadOnlySpan<T> dp, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>

@@ -19,7 +19,7 @@ public sealed class NtmWorkspace<T> where T : unmanaged, IFloatingPointIeee754<T
     private readonly SequenceWorkspace<T> _controller;
     private readonly int _n, _m, _heads, _memory, _cache, _readSize, _outputInput;
     private readonly T[] _input, _memories, _raw, _caches, _reads, _outputInputs, _logits, _logitGradient,
-        _initialWeights, _rawGradient, _outputInputGradient, _hiddenGradient, _memoryGradient, _weightGradient, _previousGradient, _readGradient, _scratch;
+        _initialWeights, _rawGradient, _outputInputGradient, _hiddenGradient, _memoryGradient, _weightGradient, _previousGradient, _readGradient, _scratch, _erase;
     private int _steps;
 
     internal NtmWorkspace(NeuralTuringMachine<T> machine, int steps, int batch)
@@ -56,6 +56,7 @@ public sealed class NtmWorkspace<T> where T : unmanaged, IFloatingPointIeee754<T
         _previousGradient = new T[_heads * batch * _n];
         _readGradient = new T[batch * _readSize];
         _scratch = new T[3 * _n];
+        _erase = new T[_m];
     }
 
     internal NeuralTuringMachine<T> Machine => _machine;
@@ -100,6 +101,14 @@ public sealed class NtmWorkspace<T> where T : unmanaged, IFloatingPointIeee754<T
 
     private ReadOnlySpan<T> Previous(int step, int head, int b) =>
         step == 0 ? _initialWeights.AsSpan(head * _n, _n) : Cache(step - 1, head, b).Weights;
+
+    // e = sigmoid(ê) once per head and row, not once per memory element.
+    private Span<T> EraseGates(ReadOnlySpan<T> raw)
+    {
+        for (int j = 0; j < _m; j++)
+            _erase[j] = CompilerServices.VectorMath.Sigmoid(raw[j]);
+        return _erase;
+    }
 
     internal void Forward(int steps)
     {
@@ -153,11 +162,12 @@ public sealed class NtmWorkspace<T> where T : unmanaged, IFloatingPointIeee754<T
                     ReadOnlySpan<T> erase = rawRow.Slice(offset + NtmAddressing.Size(_m), _m), add = rawRow.Slice(offset + NtmAddressing.Size(_m) + _m, _m);
                     // The memory after this head: the next head's "before", or the next step's.
                     Span<T> after = w + 1 < ntm.WriteHeads ? Memory(t, w + 1, b) : Memory(t + 1, 0, b);
+                    Span<T> e = EraseGates(erase);
                     for (int i = 0; i < _n; i++)
                     {
                         T weight = cache.Weights[i];
                         for (int j = 0; j < _m; j++)
-                            after[i * _m + j] = memory[i * _m + j] * (T.One - weight * NtmAddressing.Sigmoid(erase[j])) + weight * add[j];
+                            after[i * _m + j] = memory[i * _m + j] * (T.One - weight * e[j]) + weight * add[j];
                     }
                 }
                 Span<T> outputInput = _outputInputs.AsSpan((t * batch + b) * _outputInput, _outputInput);
@@ -201,12 +211,13 @@ public sealed class NtmWorkspace<T> where T : unmanaged, IFloatingPointIeee754<T
                     // w_t's gradient from step t + 1's interpolation, then this step's write.
                     dPrevious.CopyTo(dWeight);
                     dPrevious.Clear();
+                    Span<T> gates = EraseGates(erase);
                     for (int i = 0; i < _n; i++)
                     {
                         T weight = cache.Weights[i], dw = T.Zero;
                         for (int j = 0; j < _m; j++)
                         {
-                            T e = NtmAddressing.Sigmoid(erase[j]), d = dMemory[i * _m + j], before = memory[i * _m + j];
+                            T e = gates[j], d = dMemory[i * _m + j], before = memory[i * _m + j];
                             dw += d * (add[j] - before * e);
                             dErase[j] -= d * before * weight * e * (T.One - e);
                             dAdd[j] += d * weight;
