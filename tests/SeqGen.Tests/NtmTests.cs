@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using SeqGen.Modules;
 
 namespace SeqGen.Tests;
@@ -54,6 +55,107 @@ public class NtmTests
                 Assert.True(Math.Abs(numeric - analytic[i]) <= 1e-6 * Math.Max(1, Math.Abs(numeric)), $"{name}[{i}]: analytic {analytic[i]}, numeric {numeric}");
             }
         }
+    }
+
+    // Each stage alone: loss = Σ r ⊙ output over random inputs, every input's gradient against central differences.
+    private static void CheckStage(Func<double> loss, Action backward, params (double[] Values, double[] Analytic, string Name)[] inputs)
+    {
+        foreach (var input in inputs)
+            Array.Clear(input.Analytic);
+        backward();
+        foreach (var (values, analytic, name) in inputs)
+        {
+            for (int i = 0; i < values.Length; i++)
+            {
+                double saved = values[i];
+                values[i] = saved + 1e-6;
+                double plus = loss();
+                values[i] = saved - 1e-6;
+                double minus = loss();
+                values[i] = saved;
+                double numeric = (plus - minus) / 2e-6;
+                Assert.True(Math.Abs(numeric - analytic[i]) <= 1e-6 * Math.Max(1, Math.Abs(numeric)), $"{name}[{i}]: analytic {analytic[i]}, numeric {numeric}");
+            }
+        }
+    }
+
+    private static double Weighted(double[] r, ReadOnlySpan<double> output)
+    {
+        double loss = 0;
+        for (int i = 0; i < output.Length; i++)
+            loss += r[i] * output[i];
+        return loss;
+    }
+
+    private static double[] Distribution(Random random, int length)
+    {
+        double[] p = new double[length];
+        double sum = 0;
+        for (int i = 0; i < length; i++)
+            sum += p[i] = random.NextDouble() + 0.05;
+        for (int i = 0; i < length; i++)
+            p[i] /= sum;
+        return p;
+    }
+
+    [Fact]
+    public void ContentAddressing_MatchesFiniteDifferences()
+    {
+        var random = new Random(11);
+        double[] memory = Fill(random, Slots * Width, 1), key = Fill(random, Width, 1), beta = [2.5], r = Fill(random, Slots, 1);
+        double[] dMemory = new double[memory.Length], dKey = new double[Width], dBeta = new double[1];
+        double[] cosine = new double[Slots], rowNorm = new double[Slots], content = new double[Slots];
+        void Forward()
+        {
+            double keyNorm = Math.Sqrt(key.Sum(k => k * k));
+            NtmAddressing.Content<double>(memory, Width, key, keyNorm, beta[0], cosine, rowNorm, content);
+        }
+        CheckStage(() => { Forward(); return Weighted(r, content); }, () =>
+        {
+            Forward();
+            double keyNorm = Math.Sqrt(key.Sum(k => k * k));
+            dBeta[0] = NtmAddressing.ContentBackward<double>(memory, Width, key, keyNorm, beta[0], cosine, rowNorm, content, r, dKey, dMemory);
+        }, (memory, dMemory, "memory"), (key, dKey, "key"), (beta, dBeta, "β"));
+    }
+
+    [Fact]
+    public void Interpolation_MatchesFiniteDifferences()
+    {
+        var random = new Random(12);
+        double[] content = Distribution(random, Slots), previous = Distribution(random, Slots), g = [0.3], r = Fill(random, Slots, 1), gated = new double[Slots];
+        double[] dContent = new double[Slots], dPrevious = new double[Slots], dG = new double[1];
+        CheckStage(() => { NtmAddressing.Interpolate<double>(content, previous, g[0], gated); return Weighted(r, gated); },
+            () => dG[0] = NtmAddressing.InterpolateBackward<double>(content, previous, g[0], r, dContent, dPrevious),
+            (content, dContent, "content"), (previous, dPrevious, "previous"), (g, dG, "g"));
+    }
+
+    [Fact]
+    public void CircularShift_MatchesFiniteDifferences()
+    {
+        var random = new Random(13);
+        double[] gated = Distribution(random, Slots), shift = Distribution(random, 3), r = Fill(random, Slots, 1), shifted = new double[Slots];
+        double[] dGated = new double[Slots], dShift = new double[3];
+        CheckStage(() => { NtmAddressing.Shift<double>(gated, shift, shifted); return Weighted(r, shifted); },
+            () => NtmAddressing.ShiftBackward<double>(gated, shift, r, dGated, dShift),
+            (gated, dGated, "gated"), (shift, dShift, "shift"));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Sharpening_MatchesFiniteDifferences_AndIgnoresZeroWeights(bool withZero)
+    {
+        var random = new Random(14);
+        double[] shifted = Distribution(random, Slots), gamma = [2.7], r = Fill(random, Slots, 1), weights = new double[Slots];
+        if (withZero)
+            shifted[3] = 0;
+        double[] dShifted = new double[Slots], dGamma = new double[1];
+        // At w̃ = 0 the one-sided difference of w̃^γ (γ > 1) is 0, as the backward gives.
+        CheckStage(() => { NtmAddressing.Sharpen<double>(shifted, gamma[0], weights); return Weighted(r, weights); }, () =>
+        {
+            NtmAddressing.Sharpen<double>(shifted, gamma[0], weights);
+            dGamma[0] = NtmAddressing.SharpenBackward<double>(shifted, gamma[0], weights, r, dShifted);
+        }, (gamma, dGamma, "γ"), (shifted, dShifted, "shifted"));
     }
 
     [Fact]

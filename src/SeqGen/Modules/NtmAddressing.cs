@@ -47,44 +47,16 @@ internal static class NtmAddressing
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ReadOnlySpan<T> key = head.Slice(0, width);
-        T keyNorm = T.Sqrt(Gemm.Dot(key, key));
-        T beta = VectorMath.Softplus(head[width]), g = VectorMath.Sigmoid(head[width + 1]), gamma = T.One + VectorMath.Softplus(head[width + 5]);
-        c.Scalars[0] = keyNorm;
-        c.Scalars[1] = beta;
-        c.Scalars[2] = g;
-        c.Scalars[3] = gamma;
-        T epsilon = T.CreateChecked(Epsilon);
-        for (int i = 0; i < slots; i++)
-        {
-            ReadOnlySpan<T> row = memory.Slice(i * width, width);
-            c.RowNorm[i] = T.Sqrt(Gemm.Dot(row, row));
-            c.Cosine[i] = Gemm.Dot(key, row) / (keyNorm * c.RowNorm[i] + epsilon);
-            c.Content[i] = beta * c.Cosine[i];
-        }
-        SpanMath.Softmax(c.Content);
-        for (int i = 0; i < slots; i++)
-            c.Gated[i] = g * c.Content[i] + (T.One - g) * previous[i];
+        c.Scalars[0] = T.Sqrt(Gemm.Dot(key, key));
+        c.Scalars[1] = VectorMath.Softplus(head[width]);
+        c.Scalars[2] = VectorMath.Sigmoid(head[width + 1]);
+        c.Scalars[3] = T.One + VectorMath.Softplus(head[width + 5]);
+        Content(memory, width, key, c.Scalars[0], c.Scalars[1], c.Cosine, c.RowNorm, c.Content);
+        Interpolate(c.Content, previous, c.Scalars[2], c.Gated);
         head.Slice(width + 2, 3).CopyTo(c.Shift);
         SpanMath.Softmax(c.Shift);
-        for (int i = 0; i < slots; i++)
-        {
-            // s[0] shifts by −1 (reads the next slot), s[1] keeps, s[2] shifts by +1.
-            c.Shifted[i] = c.Shift[0] * c.Gated[(i + 1) % slots] + c.Shift[1] * c.Gated[i] + c.Shift[2] * c.Gated[(i - 1 + slots) % slots];
-        }
-        T total = T.Zero;
-        for (int i = 0; i < slots; i++)
-        {
-            c.Weights[i] = c.Shifted[i] > T.Zero ? T.Pow(c.Shifted[i], gamma) : T.Zero;
-            total += c.Weights[i];
-        }
-        // All w̃ underflowed: fall back to uniform rather than divide by zero.
-        if (total == T.Zero)
-        {
-            c.Weights.Fill(T.One / T.CreateChecked(slots));
-            return;
-        }
-        for (int i = 0; i < slots; i++)
-            c.Weights[i] /= total;
+        Shift(c.Gated, c.Shift, c.Shifted);
+        Sharpen(c.Shifted, c.Scalars[3], c.Weights);
     }
 
     // Given dw, adds to the gradients of the head's raw outputs, of w_prev and of the memory.
@@ -92,80 +64,161 @@ internal static class NtmAddressing
         ReadOnlySpan<T> weightGradient, Span<T> headGradient, Span<T> previousGradient, Span<T> memoryGradient, Span<T> scratch)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ReadOnlySpan<T> key = head.Slice(0, width);
-        T keyNorm = c.Scalars[0], beta = c.Scalars[1], g = c.Scalars[2], gamma = c.Scalars[3];
         Span<T> dShifted = scratch.Slice(0, slots), dGated = scratch.Slice(slots, slots), dContent = scratch.Slice(2 * slots, slots);
-        // Sharpening: w = u / Σu with u = w̃^γ.
-        T weighted = T.Zero;
-        for (int i = 0; i < slots; i++)
-            weighted += weightGradient[i] * c.Weights[i];
-        T total = T.Zero;
-        for (int i = 0; i < slots; i++)
-            total += c.Shifted[i] > T.Zero ? T.Pow(c.Shifted[i], gamma) : T.Zero;
-        T dGamma = T.Zero;
-        for (int i = 0; i < slots; i++)
-        {
-            if (total == T.Zero || c.Shifted[i] <= T.Zero)
-            {
-                dShifted[i] = T.Zero;
-                continue;
-            }
-            T du = (weightGradient[i] - weighted) / total;
-            dShifted[i] = du * gamma * T.Pow(c.Shifted[i], gamma - T.One);
-            dGamma += du * T.Pow(c.Shifted[i], gamma) * T.Log(c.Shifted[i]);
-        }
-        headGradient[width + 5] += dGamma * VectorMath.Sigmoid(head[width + 5]);
-        // Shift.
+        dShifted.Clear();
+        headGradient[width + 5] += SharpenBackward<T>(c.Shifted, c.Scalars[3], c.Weights, weightGradient, dShifted) * VectorMath.Sigmoid(head[width + 5]);
         dGated.Clear();
         Span<T> dShift = stackalloc T[3];
         dShift.Clear();
-        for (int i = 0; i < slots; i++)
+        ShiftBackward<T>(c.Gated, c.Shift, dShifted, dGated, dShift);
+        SoftmaxBackward<T>(c.Shift, dShift, headGradient.Slice(width + 2, 3));
+        dContent.Clear();
+        T g = c.Scalars[2];
+        headGradient[width + 1] += InterpolateBackward<T>(c.Content, previous, g, dGated, dContent, previousGradient) * g * (T.One - g);
+        headGradient[width] += ContentBackward(memory, width, head.Slice(0, width), c.Scalars[0], c.Scalars[1], c.Cosine, c.RowNorm, c.Content, dContent,
+            headGradient.Slice(0, width), memoryGradient) * VectorMath.Sigmoid(head[width]);
+    }
+
+    // wc = softmax(β · K), K_i = (k · M_i) / (‖k‖ ‖M_i‖ + ε).
+    public static void Content<T>(ReadOnlySpan<T> memory, int width, ReadOnlySpan<T> key, T keyNorm, T beta, Span<T> cosine, Span<T> rowNorm, Span<T> content)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T epsilon = T.CreateChecked(Epsilon);
+        for (int i = 0; i < content.Length; i++)
         {
-            int next = (i + 1) % slots, last = (i - 1 + slots) % slots;
-            dGated[next] += dShifted[i] * c.Shift[0];
-            dGated[i] += dShifted[i] * c.Shift[1];
-            dGated[last] += dShifted[i] * c.Shift[2];
-            dShift[0] += dShifted[i] * c.Gated[next];
-            dShift[1] += dShifted[i] * c.Gated[i];
-            dShift[2] += dShifted[i] * c.Gated[last];
+            ReadOnlySpan<T> row = memory.Slice(i * width, width);
+            rowNorm[i] = T.Sqrt(Gemm.Dot(row, row));
+            cosine[i] = Gemm.Dot(key, row) / (keyNorm * rowNorm[i] + epsilon);
+            content[i] = beta * cosine[i];
         }
-        SoftmaxBackward(c.Shift, dShift, headGradient.Slice(width + 2, 3));
-        // Interpolation.
-        T dG = T.Zero;
-        for (int i = 0; i < slots; i++)
-        {
-            dContent[i] = g * dGated[i];
-            previousGradient[i] += (T.One - g) * dGated[i];
-            dG += dGated[i] * (c.Content[i] - previous[i]);
-        }
-        headGradient[width + 1] += dG * g * (T.One - g);
-        // Content: wc = softmax(β K); dz = wc ⊙ (dwc − Σ dwc wc).
+        SpanMath.Softmax(content);
+    }
+
+    // Adds to dk and dM; returns dβ.
+    public static T ContentBackward<T>(ReadOnlySpan<T> memory, int width, ReadOnlySpan<T> key, T keyNorm, T beta, ReadOnlySpan<T> cosine, ReadOnlySpan<T> rowNorm,
+        ReadOnlySpan<T> content, ReadOnlySpan<T> contentGradient, Span<T> keyGradient, Span<T> memoryGradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         T contentWeighted = T.Zero;
-        for (int i = 0; i < slots; i++)
-            contentWeighted += dContent[i] * c.Content[i];
+        for (int i = 0; i < content.Length; i++)
+            contentWeighted += contentGradient[i] * content[i];
         T dBeta = T.Zero;
         T epsilon = T.CreateChecked(Epsilon);
-        Span<T> dKey = headGradient.Slice(0, width);
-        for (int i = 0; i < slots; i++)
+        for (int i = 0; i < content.Length; i++)
         {
-            T dz = c.Content[i] * (dContent[i] - contentWeighted);
-            dBeta += dz * c.Cosine[i];
+            T dz = content[i] * (contentGradient[i] - contentWeighted);
+            dBeta += dz * cosine[i];
             T dCosine = dz * beta;
             // K = P / D, P = k · m, D = ‖k‖ ‖m‖ + ε.
             ReadOnlySpan<T> row = memory.Slice(i * width, width);
             Span<T> dRow = memoryGradient.Slice(i * width, width);
-            T denominator = keyNorm * c.RowNorm[i] + epsilon;
+            T denominator = keyNorm * rowNorm[i] + epsilon;
             T dP = dCosine / denominator;
-            T dD = -dCosine * c.Cosine[i] / denominator;
-            T keyScale = keyNorm > T.Zero ? dD * c.RowNorm[i] / keyNorm : T.Zero;
-            T rowScale = c.RowNorm[i] > T.Zero ? dD * keyNorm / c.RowNorm[i] : T.Zero;
+            T dD = -dCosine * cosine[i] / denominator;
+            T keyScale = keyNorm > T.Zero ? dD * rowNorm[i] / keyNorm : T.Zero;
+            T rowScale = rowNorm[i] > T.Zero ? dD * keyNorm / rowNorm[i] : T.Zero;
             for (int m = 0; m < width; m++)
             {
-                dKey[m] += dP * row[m] + keyScale * key[m];
+                keyGradient[m] += dP * row[m] + keyScale * key[m];
                 dRow[m] += dP * key[m] + rowScale * row[m];
             }
         }
-        headGradient[width] += dBeta * VectorMath.Sigmoid(head[width]);
+        return dBeta;
+    }
+
+    // wg = g wc + (1 − g) w_prev.
+    public static void Interpolate<T>(ReadOnlySpan<T> content, ReadOnlySpan<T> previous, T g, Span<T> gated) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < gated.Length; i++)
+            gated[i] = g * content[i] + (T.One - g) * previous[i];
+    }
+
+    // Adds to dwc and dw_prev; returns dg.
+    public static T InterpolateBackward<T>(ReadOnlySpan<T> content, ReadOnlySpan<T> previous, T g, ReadOnlySpan<T> gatedGradient, Span<T> contentGradient, Span<T> previousGradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T dG = T.Zero;
+        for (int i = 0; i < gatedGradient.Length; i++)
+        {
+            contentGradient[i] += g * gatedGradient[i];
+            previousGradient[i] += (T.One - g) * gatedGradient[i];
+            dG += gatedGradient[i] * (content[i] - previous[i]);
+        }
+        return dG;
+    }
+
+    // Circular convolution with s over −1..+1: s[0] shifts by −1 (reads the next slot), s[1] keeps, s[2] shifts by +1.
+    public static void Shift<T>(ReadOnlySpan<T> gated, ReadOnlySpan<T> shift, Span<T> shifted) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int slots = gated.Length;
+        for (int i = 0; i < slots; i++)
+            shifted[i] = shift[0] * gated[(i + 1) % slots] + shift[1] * gated[i] + shift[2] * gated[(i - 1 + slots) % slots];
+    }
+
+    // Adds to dwg and ds.
+    public static void ShiftBackward<T>(ReadOnlySpan<T> gated, ReadOnlySpan<T> shift, ReadOnlySpan<T> shiftedGradient, Span<T> gatedGradient, Span<T> shiftGradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int slots = gated.Length;
+        for (int i = 0; i < slots; i++)
+        {
+            int next = (i + 1) % slots, last = (i - 1 + slots) % slots;
+            gatedGradient[next] += shiftedGradient[i] * shift[0];
+            gatedGradient[i] += shiftedGradient[i] * shift[1];
+            gatedGradient[last] += shiftedGradient[i] * shift[2];
+            shiftGradient[0] += shiftedGradient[i] * gated[next];
+            shiftGradient[1] += shiftedGradient[i] * gated[i];
+            shiftGradient[2] += shiftedGradient[i] * gated[last];
+        }
+    }
+
+    // w_i = w̃_i^γ / Σ_j w̃_j^γ; a w̃ of 0 contributes 0 (and no NaN from its log); all zero gives uniform.
+    public static void Sharpen<T>(ReadOnlySpan<T> shifted, T gamma, Span<T> weights) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T total = PowerSum(shifted, gamma, weights);
+        if (total == T.Zero)
+        {
+            weights.Fill(T.One / T.CreateChecked(weights.Length));
+            return;
+        }
+        for (int i = 0; i < weights.Length; i++)
+            weights[i] /= total;
+    }
+
+    // Adds to dw̃; returns dγ.
+    public static T SharpenBackward<T>(ReadOnlySpan<T> shifted, T gamma, ReadOnlySpan<T> weights, ReadOnlySpan<T> weightGradient, Span<T> shiftedGradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T weighted = T.Zero, total = T.Zero;
+        for (int i = 0; i < shifted.Length; i++)
+        {
+            weighted += weightGradient[i] * weights[i];
+            total += shifted[i] > T.Zero ? T.Pow(shifted[i], gamma) : T.Zero;
+        }
+        T dGamma = T.Zero;
+        if (total == T.Zero)
+            return dGamma;
+        for (int i = 0; i < shifted.Length; i++)
+        {
+            if (shifted[i] <= T.Zero)
+                continue;
+            // w = u / Σu with u = w̃^γ.
+            T du = (weightGradient[i] - weighted) / total;
+            shiftedGradient[i] += du * gamma * T.Pow(shifted[i], gamma - T.One);
+            dGamma += du * T.Pow(shifted[i], gamma) * T.Log(shifted[i]);
+        }
+        return dGamma;
+    }
+
+    private static T PowerSum<T>(ReadOnlySpan<T> values, T gamma, Span<T> powers) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T total = T.Zero;
+        for (int i = 0; i < values.Length; i++)
+        {
+            powers[i] = values[i] > T.Zero ? T.Pow(values[i], gamma) : T.Zero;
+            total += powers[i];
+        }
+        return total;
     }
 
     // dx += p ⊙ (dp − Σ dp p).
