@@ -54,17 +54,18 @@ var latentEpochs = new Option<int>("--latent-epochs") { Description = "Epochs (-
 var seq2seq = new Option<bool>("--seq2seq") { Description = "Attention: train an encoder-decoder with and without attention on generated tasks (--seq2seq-tasks); writes seq2seq.md and attention heatmaps." };
 var seq2seqTasks = new Option<string>("--seq2seq-tasks") { Description = "Comma-separated: reverse, sort, dates (--seq2seq).", DefaultValueFactory = _ => "reverse,sort,dates" };
 var seq2seqSteps = new Option<int>("--seq2seq-steps") { Description = "Training steps per task and model (--seq2seq).", DefaultValueFactory = _ => 3000 };
-var ntmCopy = new Option<bool>("--ntm") { Description = "Memory: train a Neural Turing Machine on the copy task (lengths 1-20, memory 128 x 20, LSTM 100); writes ntm-copy.md." };
-var ntmSequences = new Option<int>("--ntm-sequences") { Description = "Training sequences per seed (--ntm).", DefaultValueFactory = _ => 50_000 };
+var ntm = new Option<bool>("--ntm") { Description = "Memory: train a Neural Turing Machine (memory 128 x 20, controller 100) on --ntm-task over --ntm-seeds seeds, and an LSTM baseline; writes ntm-TASK.md and charts." };
+var ntmTask = new Option<string>("--ntm-task") { Description = "copy (lengths 1-20), repeat-copy (lengths 1-10, 1-10 copies) or recall (associative recall, 2-6 items) (--ntm).", DefaultValueFactory = _ => "copy" };
+var ntmEpisodes = new Option<int?>("--ntm-episodes") { Description = "Training episodes per seed (--ntm); default 50000, 100000 for repeat-copy." };
 var ntmSeeds = new Option<int>("--ntm-seeds") { Description = "Seeds (--ntm).", DefaultValueFactory = _ => 3 };
-var ntmRecall = new Option<bool>("--ntm-recall") { Description = "Memory: train a Neural Turing Machine on associative recall (2-6 items); --ntm-sequences episodes, --ntm-seeds seeds; writes ntm-recall.md." };
 var ntmController = new Option<string>("--ntm-controller") { Description = "lstm or feedforward (--ntm).", DefaultValueFactory = _ => "lstm" };
+var ntmBaseline = new Option<bool>("--ntm-baseline") { Description = "Also train the LSTM baseline on the same episodes (--ntm).", DefaultValueFactory = _ => true };
 var output = new Option<string>("--output") { Description = "Folder for the results table, the loss curves and gradient norms (CSV) and the charts (PNG).", DefaultValueFactory = _ => "lab-output" };
 
 var root = new RootCommand("SeqGen lab: which recurrent cells learn long-range dependencies?")
 {
     task, lengths, cellNames, steps, batch, hidden, learningRate, optimizer, clip, clipThreshold, seed, output, textOption, temperature, sampleLength,
-    babi, babiTask, babiRuns, babiEpochs, sst, sstCell, sstEpochs, sstHidden, sstTrees, latentTrees, latentSeeds, latentEpochs, seq2seq, seq2seqTasks, seq2seqSteps, ntmCopy, ntmSequences, ntmSeeds, ntmController, ntmRecall,
+    babi, babiTask, babiRuns, babiEpochs, sst, sstCell, sstEpochs, sstHidden, sstTrees, latentTrees, latentSeeds, latentEpochs, seq2seq, seq2seqTasks, seq2seqSteps, ntm, ntmTask, ntmEpisodes, ntmSeeds, ntmController, ntmBaseline,
 };
 ParseResult parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
@@ -79,15 +80,16 @@ try
 {
     if (parsed.GetValue(sst) is { } sstFolder)
         return SentimentTask.Run(sstFolder, parsed.GetValue(sstCell)!, Positive(parsed.GetValue(sstEpochs), "--sst-epochs"), Positive(parsed.GetValue(sstHidden), "--sst-hidden"), parsed.GetValue(sstTrees)!, parsed.GetValue(seed), parsed.GetValue(output)!);
-    if (parsed.GetValue(ntmRecall))
-        return RecallTask.Run(Math.Max(1000, Positive(parsed.GetValue(ntmSequences), "--ntm-sequences")), Positive(parsed.GetValue(ntmSeeds), "--ntm-seeds"), parsed.GetValue(output)!);
-    if (parsed.GetValue(ntmCopy))
+    if (parsed.GetValue(ntm))
     {
-        int ntmCount = Positive(parsed.GetValue(ntmSequences), "--ntm-sequences");
+        NtmTask memoryTask = NtmTask.Create(parsed.GetValue(ntmTask)!);
+        int episodes = parsed.GetValue(ntmEpisodes) ?? memoryTask.DefaultEpisodes;
+        if (episodes < NtmLab.Report)
+            throw new ArgumentException($"--ntm-episodes must be at least {NtmLab.Report}.");
         string controllerName = parsed.GetValue(ntmController)!;
         if (controllerName is not ("lstm" or "feedforward"))
             throw new ArgumentException($"--ntm-controller '{controllerName}' is not lstm or feedforward.");
-        return CopyTask.Run(ntmCount < 1000 ? throw new ArgumentException("--ntm-sequences must be at least 1000.") : ntmCount, Positive(parsed.GetValue(ntmSeeds), "--ntm-seeds"), controllerName == "feedforward", parsed.GetValue(output)!);
+        return NtmLab.Run(memoryTask, episodes, Positive(parsed.GetValue(ntmSeeds), "--ntm-seeds"), controllerName == "feedforward", parsed.GetValue(ntmBaseline), parsed.GetValue(output)!);
     }
     if (parsed.GetValue(seq2seq))
     {

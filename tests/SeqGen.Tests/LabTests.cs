@@ -173,13 +173,21 @@ public class LabTests
         string folder = Path.Combine(Path.GetTempPath(), $"seqgen-ntm-{Guid.NewGuid():N}");
         try
         {
-            var (code, stdout, _) = RunLab($"--ntm --ntm-sequences 1000 --ntm-seeds 1 --output {folder}");
+            var (code, stdout, _) = RunLab($"--ntm --ntm-episodes 1000 --ntm-seeds 1 --output {folder}");
             Assert.Equal(0, code);
-            Assert.Contains("NTM copy seed 1, 1000 sequences:", stdout);
-            Assert.Contains("| seed | bits per sequence", File.ReadAllText(Path.Combine(folder, "ntm-copy.md")));
-            var (bad, _, stderr) = RunLab($"--ntm --ntm-sequences 10 --output {folder}");
+            Assert.Contains("NTM copy seed 1, 1000 episodes:", stdout);
+            Assert.Contains("LSTM 256 copy seed 1, 1000 episodes:", stdout);
+            string report = File.ReadAllText(Path.Combine(folder, "ntm-copy.md"));
+            Assert.Contains("| model | seed | bits per episode", report);
+            Assert.Contains("| LSTM 256 | 1 |", report);
+            foreach (string chart in new[] { "ntm-copy-curve.png", "ntm-copy-weightings.png" })
+                Assert.True(new FileInfo(Path.Combine(folder, chart)).Length > 1000, chart);
+            var (bad, _, stderr) = RunLab($"--ntm --ntm-episodes 10 --output {folder}");
             Assert.Equal(2, bad);
-            Assert.Contains("--ntm-sequences must be at least 1000", stderr);
+            Assert.Contains("--ntm-episodes must be at least 1000", stderr);
+            (bad, _, stderr) = RunLab($"--ntm --ntm-task paste --output {folder}");
+            Assert.Equal(2, bad);
+            Assert.Contains("--ntm-task 'paste' is not one of copy, repeat-copy, recall", stderr);
         }
         finally
         {
@@ -216,9 +224,47 @@ public class LabTests
         string folder = Path.Combine(Path.GetTempPath(), $"seqgen-recall-{Guid.NewGuid():N}");
         try
         {
-            var (code, stdout, _) = RunLab($"--ntm-recall --ntm-sequences 1000 --ntm-seeds 1 --output {folder}");
+            var (code, stdout, _) = RunLab($"--ntm --ntm-task recall --ntm-episodes 1000 --ntm-seeds 1 --ntm-baseline false --output {folder}");
             Assert.Equal(0, code);
             Assert.Contains("NTM recall seed 1, 1000 episodes:", stdout);
+            Assert.True(File.Exists(Path.Combine(folder, "ntm-recall-weightings.png")));
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+                Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void RepeatCopyEpisodes_AskForTheSequenceRepeated_ThenTheEndMarker()
+    {
+        var input = new float[113 * 10];
+        var target = new float[111 * 9];
+        NtmEpisode episode = RepeatCopyTask.Episode(new Random(3), 4, 3, input, target);
+        Assert.Equal(new NtmEpisode(4 + 2 + 12 + 1, 6), episode);
+        Assert.Equal(1, input[4 * 10 + 8]);
+        // 3 copies of 1..10 normalised: (3 − 5.5) / √8.25.
+        Assert.Equal((float)(-2.5 / Math.Sqrt(8.25)), input[5 * 10 + 9], 6);
+        for (int t = 6; t < episode.Steps; t++)
+            for (int j = 0; j < 10; j++)
+                Assert.Equal(0, input[t * 10 + j]);
+        for (int k = 0; k < 12; k++)
+        {
+            for (int j = 0; j < 8; j++)
+                Assert.Equal(input[k % 4 * 10 + j], target[k * 9 + j]);
+            Assert.Equal(0, target[k * 9 + 8]);
+        }
+        for (int j = 0; j < 8; j++)
+            Assert.Equal(0, target[12 * 9 + j]);
+        Assert.Equal(1, target[12 * 9 + 8]);
+        string folder = Path.Combine(Path.GetTempPath(), $"seqgen-repeat-{Guid.NewGuid():N}");
+        try
+        {
+            var (code, stdout, _) = RunLab($"--ntm --ntm-task repeat-copy --ntm-episodes 1000 --ntm-seeds 1 --ntm-baseline false --output {folder}");
+            Assert.Equal(0, code);
+            Assert.Contains("NTM repeat-copy seed 1, 1000 episodes:", stdout);
+            Assert.Contains("lengths 11–20, 1–10 copies", File.ReadAllText(Path.Combine(folder, "ntm-repeat-copy.md")));
         }
         finally
         {

@@ -5,21 +5,21 @@ using SeqGen.Modules;
 
 namespace SeqGen.Lab;
 
-/// <summary>The copy task's pictures: learning curves, and where the heads read and write over time.</summary>
+/// <summary>The memory tasks' pictures: learning curves, and where the heads read and write over time.</summary>
 internal static class NtmCharts
 {
-    /// <summary>Wrong bits per sequence against training sequences, one line per run (log axis with plain labels).</summary>
-    public static void LearningCurves(IReadOnlyList<CopyTask.RunResult> runs, string path)
+    /// <summary>Wrong bits per episode against training episodes, one line per run (log axis with plain labels).</summary>
+    public static void LearningCurves(IReadOnlyList<NtmLab.RunResult> runs, string title, string path)
     {
         var plot = new Plot();
         var colours = new Dictionary<string, Color>(StringComparer.Ordinal);
-        foreach (CopyTask.RunResult run in runs)
+        foreach (NtmLab.RunResult run in runs)
         {
             var x = new double[run.Curve.Count];
             var y = new double[run.Curve.Count];
             for (int i = 0; i < x.Length; i++)
             {
-                x[i] = run.Curve[i].Sequences;
+                x[i] = run.Curve[i].Episodes;
                 y[i] = Math.Log10(Math.Max(run.Curve[i].WrongBits, 1e-3));
             }
             var line = plot.Add.Scatter(x, y);
@@ -40,9 +40,9 @@ internal static class NtmCharts
         foreach (double value in new[] { 0.001, 0.01, 0.1, 1, 10, 100 })
             ticks.AddMajor(Math.Log10(value), value.ToString(System.Globalization.CultureInfo.InvariantCulture));
         plot.Axes.Left.TickGenerator = ticks;
-        plot.Title("Copy, lengths 1–20: wrong bits per sequence (mean of each 1,000; later seeds dashed)");
-        plot.XLabel("training sequences");
-        plot.YLabel("wrong bits per sequence (log scale; 0 drawn at 0.001)");
+        plot.Title($"NTM, {title}: wrong bits per episode (mean of each 1,000; later seeds dashed)");
+        plot.XLabel("training episodes");
+        plot.YLabel("wrong bits per episode (log scale; 0 drawn at 0.001)");
         plot.ShowLegend(Edge.Right);
         plot.SavePng(path, 1000, 540);
     }

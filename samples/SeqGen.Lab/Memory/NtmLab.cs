@@ -1,0 +1,108 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Text;
+
+namespace SeqGen.Lab;
+
+/// <summary>
+/// Trains the Neural Turing Machine on one of the paper's tasks over several seeds, and an LSTM
+/// baseline on the same episodes and budget; one episode per step. The cost is reported two ways:
+/// cross-entropy in bits per episode, and wrong bits per episode after thresholding at ½. Writes
+/// ntm-TASK.md, the learning curves and, for the first seed, the heads' weightings on one episode.
+/// </summary>
+internal static class NtmLab
+{
+    public const int Report = 1000, HeldOut = 500, HeldOutLonger = 200;
+
+    public sealed record RunResult(string Model, int Seed, List<(int Episodes, double Bits, double WrongBits)> Curve,
+        double HeldOutWrongBits, double HeldOutExact, double LongerWrongBits, double LongerBitErrors, double LongerExact, double Seconds)
+    {
+        public int SolvedAt => Curve.FindIndex(c => c.WrongBits < 0.1) is int i and >= 0 ? Curve[i].Episodes : -1;
+    }
+
+    public static int Run(NtmTask task, int episodes, int seeds, bool feedForward, bool baseline, string output)
+    {
+        Directory.CreateDirectory(output);
+        string stem = $"ntm-{task.Name}";
+        var results = new List<RunResult>();
+        for (int seed = 1; seed <= seeds; seed++)
+        {
+            var ntm = new NtmLearner(task, seed, feedForward);
+            results.Add(Train(task, ntm, seed, episodes));
+            if (seed == 1)
+            {
+                NtmEpisode example = task.Example(ntm.Input(false), new float[task.MaxSteps * task.Outputs]);
+                ntm.Run(example, longer: false, new float[task.MaxSteps * task.Outputs], learn: false);
+                NtmCharts.Weightings(ntm.Workspace, example.Steps, $"{task.Title}: seed {seed}, one episode of {example.Steps} steps", Path.Combine(output, $"{stem}-weightings.png"));
+            }
+        }
+        if (baseline)
+            results.Add(Train(task, new LstmLearner(task, 1), 1, episodes));
+        var report = new StringBuilder();
+        report.AppendLine($"# Neural Turing Machine: {task.Title}");
+        report.AppendLine();
+        report.AppendLine($"Each episode: {task.Layout}. Memory {NtmLearner.Slots} × {NtmLearner.Width}, {(feedForward ? "feed-forward" : "LSTM")} controller {NtmLearner.Controller}, one read and one write head, one episode per step, RMSprop 1e-4 (momentum 0.9, α 0.95), gradients clamped to [−10, 10], {episodes} training episodes per seed. Cost: cross-entropy in bits per episode and wrong bits per episode after thresholding at ½, means over each {Report} training episodes. Held out: {HeldOut} fresh episodes like the training ones and {HeldOutLonger} of {task.Longer}, never trained on.{(baseline ? $" Baseline: an LSTM of {LstmLearner.Hidden} with a linear read-out on the same episodes, optimiser and budget." : "")}");
+        report.AppendLine();
+        report.AppendLine($"| model | seed | bits per episode (last {Report}) | wrong bits per episode (last {Report}) | first {Report} below 0.1 wrong bits, at | held out: wrong bits per episode | held out: answered exactly | {task.Longer}: wrong bits per episode | {task.Longer}: share of bits wrong | {task.Longer}: answered exactly | seconds |");
+        report.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (RunResult r in results)
+        {
+            var (_, bits, wrong) = r.Curve[^1];
+            report.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {r.Model} | {r.Seed} | {bits:F2} | {wrong:F3} | {(r.SolvedAt < 0 ? "-" : r.SolvedAt.ToString(CultureInfo.InvariantCulture))} | {r.HeldOutWrongBits:F3} | {100 * r.HeldOutExact:F1} % | {r.LongerWrongBits:F2} | {100 * r.LongerBitErrors:F1} % | {100 * r.LongerExact:F1} % | {r.Seconds:F0} |"));
+        }
+        report.AppendLine();
+        report.AppendLine($"![learning curves]({stem}-curve.png) ![read and write weightings]({stem}-weightings.png)");
+        string path = Path.Combine(output, $"{stem}.md");
+        File.WriteAllText(path, report.ToString());
+        NtmCharts.LearningCurves(results, task.Title, Path.Combine(output, $"{stem}-curve.png"));
+        Console.Write(report);
+        Console.WriteLine($"Wrote {path}, {stem}-curve.png and {stem}-weightings.png.");
+        return 0;
+    }
+
+    private static RunResult Train(NtmTask task, EpisodeLearner learner, int seed, int episodes)
+    {
+        var random = new Random(seed);
+        var target = new float[task.LongerMaxSteps * task.Outputs];
+        var curve = new List<(int, double, double)>();
+        var clock = Stopwatch.StartNew();
+        EpochBars.Run($"{learner.Model} {task.Name} seed {seed}", episodes / Report, Report, (chunk, progress) =>
+        {
+            double bits = 0, wrong = 0;
+            for (int i = 0; i < Report; i++)
+            {
+                NtmEpisode episode = task.Next(random, longer: false, learner.Input(false), target);
+                var (b, w) = learner.Run(episode, longer: false, target, learn: true);
+                bits += b;
+                wrong += w;
+                if (i % 50 == 0)
+                    progress(i + 1);
+            }
+            curve.Add((chunk * Report, bits / Report, wrong / Report));
+            return string.Create(CultureInfo.InvariantCulture, $"{learner.Model} {task.Name} seed {seed}, {chunk * Report} episodes: {bits / Report:F2} bits and {wrong / Report:F3} wrong bits per episode");
+        });
+        double seconds = clock.Elapsed.TotalSeconds;
+        var held = new Random(seed + 500);
+        (double Wrong, double BitErrors, double Exact) Evaluate(int count, bool longer)
+        {
+            double wrongBits = 0, totalBits = 0;
+            int exact = 0;
+            for (int i = 0; i < count; i++)
+            {
+                NtmEpisode episode = task.Next(held, longer, learner.Input(longer), target);
+                double wrong = learner.Run(episode, longer, target, learn: false).Wrong;
+                wrongBits += wrong;
+                totalBits += episode.OutputSteps * task.Outputs;
+                exact += wrong == 0 ? 1 : 0;
+            }
+            return (wrongBits / count, wrongBits / totalBits, (double)exact / count);
+        }
+        var (heldWrong, _, heldExact) = Evaluate(HeldOut, longer: false);
+        var (longWrong, longErrors, longExact) = Evaluate(HeldOutLonger, longer: true);
+        return new RunResult(learner.Model, seed, curve, heldWrong, heldExact, longWrong, longErrors, longExact, seconds);
+    }
+}
