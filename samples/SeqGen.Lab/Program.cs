@@ -35,6 +35,7 @@ var learningRate = new Option<double>("--lr") { Description = "Learning rate.", 
 var optimizer = new Option<string>("--optimizer") { Description = "adam, sgd (momentum 0.9) or rmsprop.", DefaultValueFactory = _ => "adam" };
 var clip = new Option<string>("--clip") { Description = "Gradient clipping: norm, value or none.", DefaultValueFactory = _ => "norm" };
 var clipThreshold = new Option<double>("--clip-threshold") { Description = "Maximum global norm, or maximum absolute value.", DefaultValueFactory = _ => 1.0 };
+var init = new Option<string>("--init") { Description = "Initialisation of the gates that keep the state: default (an LSTM's forget bias 1) or chrono (Tallec and Ollivier 2018: forget bias log U(1, T - 1), input bias its negation; a GRU's update-gate bias likewise).", DefaultValueFactory = _ => "chrono" };
 var seed = new Option<int>("--seed") { Description = "Seed of initialisation and data.", DefaultValueFactory = _ => 1 };
 var textOption = new Option<string?>("--text") { Description = "Character-level language modelling of this text file (train on 90 %, validate on 10 %); --lengths are window lengths." };
 var temperature = new Option<double>("--temperature") { Description = "Sampling temperature of the text generated after training (--text).", DefaultValueFactory = _ => 0.8 };
@@ -60,12 +61,13 @@ var ntmEpisodes = new Option<int?>("--ntm-episodes") { Description = "Training e
 var ntmSeeds = new Option<int>("--ntm-seeds") { Description = "Seeds (--ntm).", DefaultValueFactory = _ => 3 };
 var ntmController = new Option<string>("--ntm-controller") { Description = "lstm or feedforward (--ntm).", DefaultValueFactory = _ => "lstm" };
 var ntmBaseline = new Option<bool>("--ntm-baseline") { Description = "Also train the LSTM baseline on the same episodes (--ntm).", DefaultValueFactory = _ => true };
+var tour = new Option<string?>("--tour") { Description = "The lecture's remedies, one run each on --task at the first of --lengths (default 100): all, or comma-separated sections: leaky, skip, gated; writes tour.md and tour-*.png.", Arity = ArgumentArity.ZeroOrOne };
 var output = new Option<string>("--output") { Description = "Folder for the results table, the loss curves and gradient norms (CSV) and the charts (PNG).", DefaultValueFactory = _ => "lab-output" };
 
 var root = new RootCommand("SeqGen lab: which recurrent cells learn long-range dependencies?")
 {
-    task, lengths, cellNames, steps, batch, hidden, learningRate, optimizer, clip, clipThreshold, seed, output, textOption, temperature, sampleLength,
-    babi, babiTask, babiRuns, babiEpochs, sst, sstCell, sstEpochs, sstHidden, sstTrees, latentTrees, latentSeeds, latentEpochs, seq2seq, seq2seqTasks, seq2seqSteps, ntm, ntmTask, ntmEpisodes, ntmSeeds, ntmController, ntmBaseline,
+    task, lengths, cellNames, steps, batch, hidden, learningRate, optimizer, clip, clipThreshold, init, seed, output, textOption, temperature, sampleLength,
+    babi, babiTask, babiRuns, babiEpochs, sst, sstCell, sstEpochs, sstHidden, sstTrees, latentTrees, latentSeeds, latentEpochs, seq2seq, seq2seqTasks, seq2seqSteps, ntm, ntmTask, ntmEpisodes, ntmSeeds, ntmController, ntmBaseline, tour,
 };
 ParseResult parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
@@ -129,13 +131,25 @@ try
         parsed.GetValue(learningRate) is > 0 and var lr ? lr : throw new ArgumentException("--lr must be positive."),
         optimizerName, clipMode,
         parsed.GetValue(clipThreshold) is > 0 and var threshold ? threshold : throw new ArgumentException("--clip-threshold must be positive."),
-        parsed.GetValue(seed));
+        parsed.GetValue(seed),
+        parsed.GetValue(init) switch { "chrono" => true, "default" => false, var other => throw new ArgumentException($"--init '{other}' is not default or chrono.") });
     string folder = parsed.GetValue(output)!;
     Directory.CreateDirectory(folder);
 
+    if (parsed.GetResult(tour) is not null)
+    {
+        string sections = parsed.GetValue(tour) ?? "all";
+        var only = sections == "all" ? null : new List<string>(sections.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        foreach (string name in only ?? new List<string>())
+        {
+            if (Array.FindIndex(Tour.Sections, s => s.Name == name) < 0)
+                throw new ArgumentException($"--tour: '{name}' is not all or one of leaky, skip, gated.");
+        }
+        return Tour.Run(TaskFactory.Create(taskName, parsed.GetResult(lengths) is null or { Implicit: true } ? 100 : sequenceLengths[0]), options, only, folder);
+    }
     var tasks = new List<ISequenceTask>();
     string? textPath = parsed.GetValue(textOption);
-    if (textPath is not null && parsed.GetResult(lengths) is null)
+    if (textPath is not null && parsed.GetResult(lengths) is null or { Implicit: true })
         sequenceLengths = new List<int> { 64 };
     foreach (int length in sequenceLengths)
         tasks.Add(textPath is not null ? new CharacterModelTask(textPath, length) : TaskFactory.Create(taskName, length));
@@ -187,10 +201,10 @@ try
     }
 
     var table = new StringBuilder();
-    table.AppendLine($"| cell | T | final held-out {(tasks[0].Classes == 0 ? "MSE" : "cross-entropy (nats)")} | baseline | solved | steps to solve | ‖∂L/∂h‖ at distance T−1 / at 0, initialised | time |");
-    table.AppendLine("|---|---:|---:|---:|---|---:|---:|---:|");
+    table.AppendLine($"| cell | T | final held-out {(tasks[0].Classes == 0 ? "MSE" : "cross-entropy (nats)")} | baseline | solved | steps to solve | γ at initialisation | ‖∂L/∂h‖ at distance T−1 / at 0, initialised | time |");
+    table.AppendLine("|---|---:|---:|---:|---|---:|---:|---:|---:|");
     foreach (TrainingResult r in results)
-        table.AppendLine($"| {r.Cell} | {r.Length} | {r.FinalLoss:F4} | {r.Baseline:F3} | {(r.Solved ? "yes" : "no")} | {(r.StepsToSolve?.ToString(CultureInfo.InvariantCulture) ?? "-")} | {r.NormsAtInit[^1] / Math.Max(r.NormsAtInit[0], 1e-30):E1} | {r.Time.TotalSeconds:F1} s |");
+        table.AppendLine($"| {r.Cell} | {r.Length} | {r.FinalLoss:F4} | {r.Baseline:F3} | {(r.Solved ? "yes" : "no")} | {(r.StepsToSolve?.ToString(CultureInfo.InvariantCulture) ?? "-")} | {r.GammaAtInit:F3} | {r.NormsAtInit[^1] / Math.Max(r.NormsAtInit[0], 1e-30):E1} | {r.Time.TotalSeconds:F1} s |");
     Console.WriteLine();
     Console.Write(table);
     foreach (string sample in generated)
@@ -198,7 +212,30 @@ try
         if (sample.Length > 0)
             Console.WriteLine(sample);
     }
-    File.WriteAllText(Path.Combine(folder, "results.md"), table.ToString());
+    var exploding = ExplodingGradients.Run(options.Seed);
+    ExplodingGradients.Chart(exploding, ExplodingGradients.Length, ExplodingGradients.Scale, options.Seed, folder);
+    var verdicts = new StringBuilder();
+    foreach (ISequenceTask t in tasks)
+        verdicts.AppendLine("- " + Verdicts.Solved(results, t.Length, options));
+    foreach (var series in exploding)
+    {
+        string line = Verdicts.Exploding(series);
+        Console.WriteLine(line);
+        verdicts.AppendLine("- " + line);
+    }
+    var report = new StringBuilder();
+    report.AppendLine($"# {taskName}: which cells carry information across T steps (seed {options.Seed})");
+    report.AppendLine();
+    report.AppendLine($"{options.Steps} steps of batch {options.Batch}, hidden {options.Hidden}, {optimizerName} lr {options.LearningRate}, clip {clipMode} {options.ClipThreshold}, {(options.Chrono ? "chrono initialisation" : "default initialisation")}; solved means a held-out loss below a tenth of the baseline ({tasks[0].BaselineMeaning}). γ is measured at initialisation from the slope of log ‖∂L/∂h_k‖ against t − k: below 1 the gradient vanishes with distance, above 1 it explodes.");
+    report.AppendLine();
+    report.Append(table);
+    report.AppendLine();
+    report.Append(verdicts);
+    report.AppendLine();
+    foreach (ISequenceTask t in tasks)
+        report.AppendLine($"![held-out loss, T = {t.Length}](loss-T{t.Length}.png) ![gradient norms, T = {t.Length}](gradient-norms-T{t.Length}.png)");
+    report.AppendLine("![exploding gradient: training loss](exploding-loss.png) ![exploding gradient: gradient norm](exploding-gradient-norm.png)");
+    File.WriteAllText(Path.Combine(folder, "results.md"), report.ToString());
     var curves = new StringBuilder("cell,length,step,heldout_loss\n");
     foreach (TrainingResult r in results)
         foreach (var (step, loss) in r.Curve)
@@ -213,16 +250,6 @@ try
     foreach (ISequenceTask t in tasks)
         chartLengths.Add(t.Length);
     Charts.WriteAll(results, chartLengths, folder);
-    int explodingLength = Math.Min(sequenceLengths[0], 50);
-    var exploding = ExplodingGradients.Run(explodingLength, Math.Min(options.Steps, 300), options.Seed);
-    ExplodingGradients.Chart(exploding, explodingLength, folder);
-    foreach (var series in exploding)
-    {
-        int diverged = Array.FindIndex(series.Loss, v => !double.IsFinite(v));
-        Console.WriteLine($"ReLU Elman RNN, recurrent weights x4, {series.Label}: " + (diverged >= 0
-            ? $"diverged (non-finite loss) at step {diverged + 1}"
-            : $"largest gradient norm {Max(series.GradientNorm):E1}, final training MSE {series.Loss[^1]:F3}"));
-    }
     Console.WriteLine($"Wrote results.md, loss-curves.csv, gradient-norms.csv and the charts (loss-T*.png, gradient-norms-T*.png, exploding-*.png) to {folder}.");
     return 0;
 }
@@ -238,14 +265,6 @@ static string SampleText(ISequenceTask sequenceTask, string name, RecurrentCellB
         return "";
     string sampled = model.Sample(cell, head, samples, temperature, new SeqGen.Numerics.SeededRandom(seed));
     return $"--- {name}, T={sequenceTask.Length}, temperature {temperature}:\n{sampled}\n";
-}
-
-static double Max(double[] values)
-{
-    double max = 0;
-    foreach (double v in values)
-        max = double.IsNaN(v) || v > max ? v : max;
-    return max;
 }
 
 static int Positive(int value, string name) => value > 0 ? value : throw new ArgumentException($"{name} must be positive.");

@@ -8,11 +8,15 @@ using SeqGen.Training;
 
 namespace SeqGen.Lab;
 
-internal sealed record TrainingOptions(int Steps, int Batch, int Hidden, double LearningRate, string Optimizer, string Clip, double ClipThreshold, int Seed);
+internal sealed record TrainingOptions(int Steps, int Batch, int Hidden, double LearningRate, string Optimizer, string Clip, double ClipThreshold, int Seed, bool Chrono = false);
 
 /// <summary>Loss after each evaluation, gradient norms, and the summary the table shows.</summary>
 internal sealed record TrainingResult(string Cell, string Task, int Length, double FinalLoss, double Baseline, bool Solved, int? StepsToSolve, TimeSpan Time,
-    List<(int Step, double Loss)> Curve, double[] NormsAtInit, double[] NormsTrained);
+    List<(int Step, double Loss)> Curve, double[] NormsAtInit, double[] NormsTrained, int Seed)
+{
+    /// <summary>γ measured at initialisation: the per-step factor of ‖∂L/∂h_k‖ with distance (see <see cref="GradientDecay"/>).</summary>
+    public double GammaAtInit => GradientDecay.Gamma(NormsAtInit);
+}
 
 /// <summary>
 /// Trains a recurrent cell with a linear read-out of its outputs on the target steps of a task
@@ -30,6 +34,8 @@ internal static class Trainer
         var random = new SeededRandom(options.Seed);
         RecurrentCellBase<float> cell = create(task.Features, options.Hidden, options.Seed);
         var head = new Linear<float>(options.Hidden, Math.Max(1, task.Classes), options.Seed + 1);
+        if (options.Chrono)
+            ChronoInitialise(cell, task.Length, options.Seed);
         var modules = new ModuleDict<float> { ["cell"] = cell, ["head"] = head };
         Optimizer<float> optimizer = options.Optimizer switch
         {
@@ -67,7 +73,30 @@ internal static class Trainer
         double final = curve[^1].Item2;
         trained?.Invoke(cell, head);
         return new TrainingResult(name, task.Name, task.Length, final, task.Baseline, final < SolvedFraction * task.Baseline, solvedAt, clock.Elapsed,
-            curve, normsAtInit, heldOut.GradientNorms());
+            curve, normsAtInit, heldOut.GradientNorms(), options.Seed);
+    }
+
+    // The gate that keeps the state in the stock gated cells: an LSTM's forget gate (with its input
+    // gate opposite), a GRU's update gate z (h' = z h + (1 − z) n). Other cells are left as they are:
+    // a name alone does not say which way a gate turns (the minimal gated unit's f writes, it does not keep).
+    private static void ChronoInitialise(RecurrentCellBase<float> cell, int length, int seed)
+    {
+        var random = new SeededRandom(seed + 7);
+        switch (cell)
+        {
+            case Cells.Lstm or Cells.PeepholeLstm or Cells.DiagonalPeepholeLstm:
+                Initializers.Chrono(cell, length, random, "b_f", "b_i");
+                break;
+            case Cells.CoupledLstm:
+                Initializers.Chrono(cell, length, random, "b_f", null);
+                break;
+            case Cells.Gru:
+                Initializers.Chrono(cell, length, random, "b_iz", null);
+                break;
+            case Cells.ChoGru:
+                Initializers.Chrono(cell, length, random, "b_z", null);
+                break;
+        }
     }
 
     /// <summary>One batch of a task with everything a forward and backward pass needs, allocated once.</summary>
@@ -138,22 +167,7 @@ internal static class Trainer
             ForwardBackward();
             cellGradients.CopyTo(_cell.Gradients, 0);
             headGradients.CopyTo(_head.Gradients, 0);
-            int length = _task.Length, batch = _ws.Batch;
-            var norms = new double[length];
-            for (int k = 0; k < length; k++)
-            {
-                ReadOnlySpan<float> g = _ws.StateGradient(_cell.OutputState, k);
-                double total = 0;
-                for (int b = 0; b < batch; b++)
-                {
-                    double sum = 0;
-                    for (int j = 0; j < _hidden; j++)
-                        sum += (double)g[b * _hidden + j] * g[b * _hidden + j];
-                    total += Math.Sqrt(sum);
-                }
-                norms[length - 1 - k] = total / batch;
-            }
-            return norms;
+            return GradientDecay.Norms(_ws, _cell.OutputState, _task.Length);
         }
     }
 }

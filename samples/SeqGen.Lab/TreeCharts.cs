@@ -12,7 +12,7 @@ internal static class TreeCharts
     public static void AccuracyPerEpoch(IEnumerable<(string Series, IReadOnlyList<double> Accuracy)> runs, string title, string yLabel, string path)
     {
         var plot = new Plot();
-        var colours = new Dictionary<string, Color>(StringComparer.Ordinal);
+        var named = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (series, values) in runs)
         {
             var epochs = new double[values.Count];
@@ -23,23 +23,18 @@ internal static class TreeCharts
                 accuracy[e] = 100 * values[e];
             }
             var line = plot.Add.Scatter(epochs, accuracy);
-            if (!colours.TryGetValue(series, out Color colour))
-            {
-                colours[series] = colour = line.Color;
+            if (named.Add(series))
                 line.LegendText = series;
-            }
             else
-            {
                 line.LinePattern = LinePattern.Dashed;
-            }
-            line.Color = colour;
+            line.Color = ChartStyle.Colour(series);
             line.LineWidth = 2;
             line.MarkerSize = 4;
         }
         plot.Title(title);
         plot.XLabel("epoch");
         plot.YLabel(yLabel);
-        plot.ShowLegend(Edge.Right);
+        ChartStyle.LegendOutside(plot);
         plot.SavePng(path, 1000, 540);
     }
 

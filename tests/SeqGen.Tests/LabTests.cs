@@ -365,7 +365,7 @@ public class LabTests
         Assert.Single(stderr.Trim().Split('\n'));
     }
 
-    private static (int Code, string Stdout, string Stderr) RunLab(string arguments)
+    internal static (int Code, string Stdout, string Stderr) RunLab(string arguments)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "seqgen-lab.dll");
         var start = new ProcessStartInfo("dotnet", $"\"{dll}\" {arguments}")

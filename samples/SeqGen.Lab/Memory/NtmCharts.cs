@@ -12,7 +12,7 @@ internal static class NtmCharts
     public static void LearningCurves(IReadOnlyList<NtmLab.RunResult> runs, string title, string path)
     {
         var plot = new Plot();
-        var colours = new Dictionary<string, Color>(StringComparer.Ordinal);
+        var named = new HashSet<string>(StringComparer.Ordinal);
         foreach (NtmLab.RunResult run in runs)
         {
             var x = new double[run.Curve.Count];
@@ -25,26 +25,17 @@ internal static class NtmCharts
             var line = plot.Add.Scatter(x, y);
             line.MarkerSize = 0;
             line.LineWidth = 2;
-            if (colours.TryGetValue(run.Model, out Color colour))
-            {
-                line.Color = colour;
-                line.LinePattern = LinePattern.Dashed;
-            }
-            else
-            {
-                colours[run.Model] = line.Color;
+            line.Color = ChartStyle.Colour(run.Model);
+            if (named.Add(run.Model))
                 line.LegendText = run.Model;
-            }
+            else
+                line.LinePattern = LinePattern.Dashed;
         }
-        var ticks = new ScottPlot.TickGenerators.NumericManual();
-        foreach (double value in new[] { 0.001, 0.01, 0.1, 1, 10, 100 })
-            ticks.AddMajor(Math.Log10(value), value.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        plot.Axes.Left.TickGenerator = ticks;
         plot.Title($"NTM, {title}: wrong bits per episode (mean of each 1,000; later seeds dashed)");
         plot.XLabel("training episodes");
-        plot.YLabel("wrong bits per episode (log scale; 0 drawn at 0.001)");
-        plot.ShowLegend(Edge.Right);
-        plot.SavePng(path, 1000, 540);
+        ChartStyle.LogAxis(plot, "wrong bits per episode (log scale; 0 drawn at 0.001)");
+        ChartStyle.LegendOutside(plot);
+        plot.SavePng(path, 1100, 540);
     }
 
     /// <summary>The write head's and the first read head's weighting over memory locations at every step of sequence 0.</summary>

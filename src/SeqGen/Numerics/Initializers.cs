@@ -80,4 +80,49 @@ public static class Initializers
                 target[r * columns + c] = T.CreateChecked(byRows ? basis[r * length + c] : basis[c * length + r]);
         }
     }
+
+    /// <summary>
+    /// Chrono initialisation (Tallec and Ollivier 2018) of every gated cell in <paramref name="model"/>:
+    /// forget-gate biases from log(U(1, <paramref name="maxLength"/> − 1)) and input-gate biases their
+    /// negation, so the cells start out remembering over spans of up to the longest dependency expected.
+    /// Parameters are found by name in each module that owns them (an LSTM's <c>b_f</c> and <c>b_i</c>;
+    /// for a GRU pass its keep gate's bias, <c>b_iz</c>, and no input bias).
+    /// </summary>
+    /// <returns>How many modules were initialised.</returns>
+    /// <exception cref="ArgumentException">No module of <paramref name="model"/> has a parameter named <paramref name="forgetBias"/>.</exception>
+    public static int Chrono<T>(Model.Module<T> model, int maxLength, SeededRandom random, string forgetBias = "b_f", string? inputBias = "b_i")
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(random);
+        ArgumentNullException.ThrowIfNull(forgetBias);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 3);
+        int initialised = 0;
+        foreach (Model.NamedParameter<T> forget in model.NamedParameters())
+        {
+            if (!IsNamed(forget.Name, forgetBias))
+                continue;
+            Span<T> f = forget.Value;
+            Span<T> input = default;
+            if (inputBias is not null)
+            {
+                string path = forget.Name.Substring(0, forget.Name.Length - forgetBias.Length) + inputBias;
+                input = model.NamedParameter(path).Value;
+                if (input.Length != f.Length)
+                    throw new ArgumentException($"'{path}' has {input.Length} elements and '{forget.Name}' {f.Length}; chrono initialisation pairs them element by element.", nameof(inputBias));
+            }
+            for (int j = 0; j < f.Length; j++)
+            {
+                double bias = Math.Log(random.NextUniform(1, maxLength - 1));
+                f[j] = T.CreateChecked(bias);
+                if (inputBias is not null)
+                    input[j] = T.CreateChecked(-bias);
+            }
+            initialised++;
+        }
+        return initialised > 0 ? initialised : throw new ArgumentException($"No module of this {model.GetType().Name} has a parameter named '{forgetBias}'.", nameof(forgetBias));
+    }
+
+    private static bool IsNamed(string path, string name) =>
+        path.Length == name.Length ? path == name : path.Length > name.Length && path.EndsWith(name, StringComparison.Ordinal) && path[path.Length - name.Length - 1] == '.';
 }
