@@ -90,6 +90,24 @@ internal static class Charts
         plot.SavePng(path, 1100, 540);
     }
 
+    /// <summary>One series against x on a linear axis (a validation curve).</summary>
+    public static void Curve(IReadOnlyList<(double X, double Y)> points, string title, string xLabel, string yLabel, string series, string path)
+    {
+        var plot = new Plot();
+        var x = new double[points.Count];
+        var y = new double[points.Count];
+        for (int i = 0; i < x.Length; i++)
+            (x[i], y[i]) = points[i];
+        var line = plot.Add.Scatter(x, y);
+        line.Color = ChartStyle.Colour(series);
+        line.LineWidth = 2;
+        line.MarkerSize = 4;
+        plot.Title(title);
+        plot.XLabel(xLabel);
+        plot.YLabel(yLabel);
+        plot.SavePng(path, 1000, 540);
+    }
+
     private static string Describe(TrainingResult r) => $"{Capitalised(r.Task)}, T = {r.Length}, seed {r.Seed}";
 
     private static string Capitalised(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text.Substring(1);

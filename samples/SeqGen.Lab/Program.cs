@@ -37,7 +37,9 @@ var clip = new Option<string>("--clip") { Description = "Gradient clipping: norm
 var clipThreshold = new Option<double>("--clip-threshold") { Description = "Maximum global norm, or maximum absolute value.", DefaultValueFactory = _ => 1.0 };
 var init = new Option<string>("--init") { Description = "Initialisation of the gates that keep the state: default (an LSTM's forget bias 1) or chrono (Tallec and Ollivier 2018: forget bias log U(1, T - 1), input bias its negation; a GRU's update-gate bias likewise).", DefaultValueFactory = _ => "chrono" };
 var seed = new Option<int>("--seed") { Description = "Seed of initialisation and data.", DefaultValueFactory = _ => 1 };
-var textOption = new Option<string?>("--text") { Description = "Character-level language modelling of this text file (train on 90 %, validate on 10 %); --lengths are window lengths." };
+var textOption = new Option<string?>("--text") { Description = "Character-level language modelling of this text file as char-rnn trains it (embedding 64, 2 x LSTM 128, chunks of 50 characters in 50 streams with the state carried, Adam 2e-3, clip 5; train on 90 %, validate on 10 %); --hidden, --batch, the first of --lengths (the chunk) and --seed override; writes text.md." };
+var textEpochs = new Option<int>("--text-epochs") { Description = "Passes over the training text (--text).", DefaultValueFactory = _ => 10 };
+var textLayers = new Option<int>("--text-layers") { Description = "LSTM layers (--text).", DefaultValueFactory = _ => 2 };
 var temperature = new Option<double>("--temperature") { Description = "Sampling temperature of the text generated after training (--text).", DefaultValueFactory = _ => 0.8 };
 var sampleLength = new Option<int>("--sample-length") { Description = "Characters to generate after training (--text).", DefaultValueFactory = _ => 300 };
 var babi = new Option<string?>("--babi") { Description = "Memory: train an end-to-end memory network on a bAbI task (--babi-task, default 1) in this folder (e.g. ../shared/data/babi-qa1) with 1k and all training questions; writes babi.md." };
@@ -66,7 +68,7 @@ var output = new Option<string>("--output") { Description = "Folder for the resu
 
 var root = new RootCommand("SeqGen lab: which recurrent cells learn long-range dependencies?")
 {
-    task, lengths, cellNames, steps, batch, hidden, learningRate, optimizer, clip, clipThreshold, init, seed, output, textOption, temperature, sampleLength,
+    task, lengths, cellNames, steps, batch, hidden, learningRate, optimizer, clip, clipThreshold, init, seed, output, textOption, textEpochs, textLayers, temperature, sampleLength,
     babi, babiTask, babiRuns, babiEpochs, sst, sstCell, sstEpochs, sstHidden, sstTrees, latentTrees, latentSeeds, latentEpochs, seq2seq, seq2seqTasks, seq2seqSteps, ntm, ntmTask, ntmEpisodes, ntmSeeds, ntmController, ntmBaseline, tour,
 };
 ParseResult parsed = root.Parse(args);
@@ -136,6 +138,19 @@ try
     string folder = parsed.GetValue(output)!;
     Directory.CreateDirectory(folder);
 
+    if (parsed.GetValue(textOption) is { } textPath)
+    {
+        bool Given(Option option) => parsed.GetResult(option) is { Implicit: false };
+        var textSettings = new TextModel.Settings(
+            Layers: Positive(parsed.GetValue(textLayers), "--text-layers"),
+            Hidden: Given(hidden) ? options.Hidden : 128,
+            Chunk: Given(lengths) ? sequenceLengths[0] : 50,
+            Batch: Given(batch) ? options.Batch : 50,
+            Seed: options.Seed);
+        double sampleTemperature = parsed.GetValue(temperature) is > 0 and var temp ? temp : throw new ArgumentException("--temperature must be positive.");
+        int samples = parsed.GetValue(sampleLength) is >= 0 and var count ? count : throw new ArgumentException("--sample-length must not be negative.");
+        return TextModel.Run(textPath, textSettings, Positive(parsed.GetValue(textEpochs), "--text-epochs"), samples, sampleTemperature, folder);
+    }
     if (parsed.GetResult(tour) is not null)
     {
         string sections = parsed.GetValue(tour) ?? "all";
@@ -148,16 +163,8 @@ try
         return Tour.Run(TaskFactory.Create(taskName, parsed.GetResult(lengths) is null or { Implicit: true } ? 100 : sequenceLengths[0]), options, only, folder);
     }
     var tasks = new List<ISequenceTask>();
-    string? textPath = parsed.GetValue(textOption);
-    if (textPath is not null && parsed.GetResult(lengths) is null or { Implicit: true })
-        sequenceLengths = new List<int> { 64 };
     foreach (int length in sequenceLengths)
-        tasks.Add(textPath is not null ? new CharacterModelTask(textPath, length) : TaskFactory.Create(taskName, length));
-    if (textPath is not null)
-        taskName = "text";
-    double sampleTemperature = parsed.GetValue(temperature) is > 0 and var temp ? temp : throw new ArgumentException("--temperature must be positive.");
-    int samples = parsed.GetValue(sampleLength) is >= 0 and var count ? count : throw new ArgumentException("--sample-length must not be negative.");
-    var generated = new List<string>();
+        tasks.Add(TaskFactory.Create(taskName, length));
     Console.WriteLine($"Task {taskName}: {options.Steps} steps of batch {options.Batch}, hidden {options.Hidden}, {optimizerName} lr {options.LearningRate}, clip {clipMode}; " +
         $"baseline {tasks[0].Baseline:F3} ({tasks[0].BaselineMeaning}), solved below {Trainer.SolvedFraction * tasks[0].Baseline:F4}.");
     var results = new List<TrainingResult>();
@@ -179,7 +186,7 @@ try
                         {
                             bar.Value = step;
                             bar.Description = $"{label,-24} loss {loss:F4}";
-                        }, (cell, head) => generated.Add(SampleText(sequenceTask, name, cell, head, samples, sampleTemperature, options.Seed)));
+                        });
                         bar.Description = $"{label,-24} loss {result.FinalLoss:F4} {(result.Solved ? "[green]solved[/]" : "[grey]not solved[/]")}";
                         results.Add(result);
                     }
@@ -193,7 +200,7 @@ try
         {
             foreach (string name in chosen)
             {
-                TrainingResult result = Trainer.Run(name, cells[name], sequenceTask, options, trained: (cell, head) => generated.Add(SampleText(sequenceTask, name, cell, head, samples, sampleTemperature, options.Seed)));
+                TrainingResult result = Trainer.Run(name, cells[name], sequenceTask, options);
                 Console.WriteLine($"{name,-18} T={sequenceTask.Length,-4} loss {result.FinalLoss:F4}  {(result.Solved ? "solved" : "not solved")}  {result.Time.TotalSeconds:F1} s");
                 results.Add(result);
             }
@@ -207,11 +214,6 @@ try
         table.AppendLine($"| {r.Cell} | {r.Length} | {r.FinalLoss:F4} | {r.Baseline:F3} | {(r.Solved ? "yes" : "no")} | {(r.StepsToSolve?.ToString(CultureInfo.InvariantCulture) ?? "-")} | {r.GammaAtInit:F3} | {r.NormsAtInit[^1] / Math.Max(r.NormsAtInit[0], 1e-30):E1} | {r.Time.TotalSeconds:F1} s |");
     Console.WriteLine();
     Console.Write(table);
-    foreach (string sample in generated)
-    {
-        if (sample.Length > 0)
-            Console.WriteLine(sample);
-    }
     var exploding = ExplodingGradients.Run(options.Seed);
     ExplodingGradients.Chart(exploding, ExplodingGradients.Length, ExplodingGradients.Scale, options.Seed, folder);
     var verdicts = new StringBuilder();
@@ -257,14 +259,6 @@ catch (Exception e) when (e is ArgumentException or IOException or InvalidDataEx
 {
     Console.Error.WriteLine("error: " + e.Message);
     return 2;
-}
-
-static string SampleText(ISequenceTask sequenceTask, string name, RecurrentCellBase<float> cell, SeqGen.Modules.Linear<float> head, int samples, double temperature, int seed)
-{
-    if (sequenceTask is not CharacterModelTask model || samples == 0)
-        return "";
-    string sampled = model.Sample(cell, head, samples, temperature, new SeqGen.Numerics.SeededRandom(seed));
-    return $"--- {name}, T={sequenceTask.Length}, temperature {temperature}:\n{sampled}\n";
 }
 
 static int Positive(int value, string name) => value > 0 ? value : throw new ArgumentException($"{name} must be positive.");

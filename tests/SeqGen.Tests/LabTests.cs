@@ -339,10 +339,19 @@ public class LabTests
             for (int i = 0; i < 200; i++)
                 text.Append("the cat sat on the mat. ");
             File.WriteAllText(textFile, text.ToString());
-            var (code, stdout, stderr) = RunLab($"--text {textFile} --lengths 16 --cells Gru --steps 40 --batch 8 --hidden 16 --sample-length 40 --output {folder}");
+            var (code, stdout, stderr) = RunLab($"--text {textFile} --lengths 16 --batch 8 --hidden 16 --text-epochs 3 --sample-length 40 --output {folder}/out");
             Assert.True(code == 0, stderr);
-            Assert.Contains("| Gru | 16 |", stdout);
-            Assert.Contains("--- Gru, T=16, temperature 0.8:", stdout);
+            Assert.Contains("2 x LSTM 16, chunks of 16 in 8 streams", stdout);
+            Assert.Contains("text epoch 3: training", stdout);
+            string report = File.ReadAllText(Path.Combine(folder, "out", "text.md"));
+            Assert.Contains("Sampled at temperature 0.8:", report);
+            Assert.True(new FileInfo(Path.Combine(folder, "out", "text-validation.png")).Length > 1000);
+            // A sentence repeated 200 times: the model must learn far below the 4.2 nats of its untrained guess.
+            var final = System.Text.RegularExpressions.Regex.Match(stdout, @"text epoch 3: training [0-9.]+, validation ([0-9.]+)");
+            Assert.True(double.Parse(final.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) < 1.5, stdout);
+            var (small, _, smallError) = RunLab($"--text {textFile} --lengths 200 --output {folder}/out");
+            Assert.Equal(2, small);
+            Assert.Contains("--text: the text has 4800 characters", smallError);
         }
         finally
         {

@@ -36,7 +36,7 @@ internal static class NtmLab
             {
                 NtmEpisode example = task.Example(ntm.Input(false), new float[task.MaxSteps * task.Outputs]);
                 ntm.Run(example, longer: false, new float[task.MaxSteps * task.Outputs], learn: false);
-                NtmCharts.Weightings(ntm.Workspace, example.Steps, $"{task.Title}: seed {seed}, one episode of {example.Steps} steps", Path.Combine(output, $"{stem}-weightings.png"));
+                NtmCharts.Weightings(ntm.Workspace, example.Steps, $"NTM {task.Name}, seed {seed}, {example.Steps} steps", Path.Combine(output, $"{stem}-weightings.png"));
             }
         }
         if (baseline)
