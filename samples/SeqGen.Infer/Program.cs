@@ -22,6 +22,8 @@ try
     }
     if (options.Seq2Seq is { } seq2seqModel)
         return Seq2SeqMode.Run(seq2seqModel, options.Source ?? throw new ArgumentException("--seq2seq needs --source TEXT."), options.Beam);
+    if (options.Ntm is { } ntmModel)
+        return NtmMode.Run(ntmModel, options.Bits ?? throw new ArgumentException("--ntm needs --bits VECTORS."), options.Copies);
     IReadOnlyDictionary<string, SafeTensor> weights = SafeTensors.Read(options.Weights);
     TorchModule module = options.Module;
     int gates = module switch { TorchModule.Gru => 3, TorchModule.Lstm => 4, _ => 1 };
@@ -75,12 +77,15 @@ internal sealed class Options
     public const string Usage = """
         usage: seqgen-infer --weights MODEL.safetensors --module gru|lstm|rnn-tanh|rnn-relu (--input FILE | --values ROWS)
                seqgen-infer --seq2seq MODEL.safetensors --source TEXT [--beam K]
+               seqgen-infer --ntm MODEL.safetensors --bits VECTORS [--copies N]
           --weights  a PyTorch state_dict (weight_ih_l0, ...) saved with safetensors
           --module   which PyTorch module wrote it
           --input    a text file, one time step per line, features separated by commas or spaces
           --values   the steps inline: "0.1,0.2,0.3;0.4,0.5,0.6" (';' between steps)
           --seq2seq  an encoder-decoder saved by the lab's --seq2seq (seq2seq-TASK.safetensors)
           --source   the text to decode from; --beam K searches K hypotheses (default 1: greedy)
+          --ntm      a Neural Turing Machine saved by the lab's --ntm (ntm-copy.safetensors, ntm-repeat-copy.safetensors)
+          --bits     the vectors to copy, comma-separated: "10110010,01100110"; --copies N for repeat copy
         """;
 
     public string Weights { get; private set; } = "";
@@ -91,6 +96,9 @@ internal sealed class Options
     public string? Seq2Seq { get; private set; }
     public string? Source { get; private set; }
     public int Beam { get; private set; } = 1;
+    public string? Ntm { get; private set; }
+    public string? Bits { get; private set; }
+    public int Copies { get; private set; } = 1;
 
     public static Options Parse(string[] args)
     {
@@ -108,6 +116,12 @@ internal sealed class Options
                 case "-h" or "--help": options.Help = true; break;
                 case "--seq2seq": options.Seq2Seq = Next(); break;
                 case "--source": options.Source = Next(); break;
+                case "--ntm": options.Ntm = Next(); break;
+                case "--bits": options.Bits = Next(); break;
+                case "--copies":
+                    options.Copies = int.TryParse(Next(), NumberStyles.None, CultureInfo.InvariantCulture, out int copies) && copies > 0
+                        ? copies : throw new ArgumentException("--copies needs a positive integer.");
+                    break;
                 case "--beam":
                     options.Beam = int.TryParse(Next(), NumberStyles.None, CultureInfo.InvariantCulture, out int beam) && beam > 0
                         ? beam : throw new ArgumentException("--beam needs a positive integer.");
@@ -115,7 +129,7 @@ internal sealed class Options
                 default: throw new ArgumentException($"unknown option '{args[i]}'; see --help.");
             }
         }
-        if (options.Help || options.Seq2Seq is not null)
+        if (options.Help || options.Seq2Seq is not null || options.Ntm is not null)
             return options;
         if (options.Weights.Length == 0)
             throw new ArgumentException("--weights is required; see --help.");

@@ -85,6 +85,24 @@ internal sealed class NtmLearner : EpisodeLearner
 
     public NtmWorkspace<float> Workspace => _workspace;
 
+    /// <summary>Writes the machine's weights with the metadata seqgen-infer --ntm rebuilds it from.</summary>
+    public void Save(string path)
+    {
+        string Text(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var metadata = new System.Collections.Generic.Dictionary<string, string>
+        {
+            ["model"] = "ntm",
+            ["task"] = Task.Name,
+            ["controller"] = _feedForward ? "FeedForwardController" : "Lstm",
+            ["controller_hidden"] = Text(Controller),
+            ["inputs"] = Text(Task.Inputs),
+            ["outputs"] = Text(Task.Outputs),
+            ["slots"] = Text(Slots),
+            ["width"] = Text(Width),
+        };
+        SeqGen.IO.Weights.Save(path, _ntm, metadata);
+    }
+
     public override Span<float> Input(bool longer) => (longer ? _longer : _workspace).Input;
 
     protected override void Forward(int steps, bool longer) => _ntm.Forward(longer ? _longer : _workspace, steps);

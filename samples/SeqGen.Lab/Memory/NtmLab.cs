@@ -36,6 +36,7 @@ internal static class NtmLab
             {
                 NtmEpisode example = task.Example(ntm.Input(false), new float[task.MaxSteps * task.Outputs]);
                 ntm.Run(example, longer: false, new float[task.MaxSteps * task.Outputs], learn: false);
+                ntm.Save(Path.Combine(output, $"{stem}.safetensors"));
                 NtmCharts.Weightings(ntm.Workspace, example.Steps, $"NTM {task.Name}, seed {seed}, {example.Steps} steps", Path.Combine(output, $"{stem}-weightings.png"));
             }
         }
@@ -60,7 +61,7 @@ internal static class NtmLab
         File.WriteAllText(path, report.ToString());
         NtmCharts.LearningCurves(results, task.Title, Path.Combine(output, $"{stem}-curve.png"));
         Console.Write(report);
-        Console.WriteLine($"Wrote {path}, {stem}-curve.png and {stem}-weightings.png.");
+        Console.WriteLine($"Wrote {path}, {stem}-curve.png, {stem}-weightings.png and seed 1's machine, {stem}.safetensors.");
         return 0;
     }
 
