@@ -19,7 +19,7 @@ namespace SeqGen.Lab;
 /// </summary>
 internal static class ExplodingGradients
 {
-    internal sealed record Series(string Label, double[] Loss, double[] GradientNorm, double Gamma);
+    internal sealed record Series(string Label, double[] Loss, double[] GradientNorm, double Gamma, long SkippedSteps);
 
     // Chosen so that without clipping the first steps already overflow or kill the network, while
     // both clipped runs learn within the budget (measured over seeds 1–3; see the README).
@@ -39,7 +39,8 @@ internal static class ExplodingGradients
                 u[i * Hidden + i] = (float)scale;
             var head = new Linear<float>(Hidden, 1, seed + 1);
             var modules = new ModuleDict<float> { ["cell"] = cell, ["head"] = head };
-            var optimizer = new Sgd<float>(modules, learningRate, momentum: 0.9);
+            // The unclipped run is meant to blow up: steps with a non-finite gradient are skipped and counted, not thrown.
+            var optimizer = new Sgd<float>(modules, learningRate, momentum: 0.9) { NonFinite = NonFiniteHandling.Skip };
             var task = new AddingProblem(length, random);
             var ws = cell.CreateWorkspace(length, Batch);
             var targets = new float[Batch];
@@ -70,7 +71,7 @@ internal static class ExplodingGradients
                     GradientClipping.ByValue(modules, ValueLimit);
                 optimizer.Step();
             }
-            results.Add(new Series(clip switch { "none" => "not clipped", "norm" => "clipped to global norm 1", _ => $"clipped to ±{ValueLimit.ToString(System.Globalization.CultureInfo.InvariantCulture)} per element" }, losses, norms, gamma));
+            results.Add(new Series(clip switch { "none" => "not clipped", "norm" => "clipped to global norm 1", _ => $"clipped to ±{ValueLimit.ToString(System.Globalization.CultureInfo.InvariantCulture)} per element" }, losses, norms, gamma, optimizer.SkippedSteps));
         }
         return results.ToArray();
     }

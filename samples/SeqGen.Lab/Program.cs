@@ -40,6 +40,7 @@ var seed = new Option<int>("--seed") { Description = "Seed of initialisation and
 var textOption = new Option<string?>("--text") { Description = "Character-level language modelling of this text file as char-rnn trains it (embedding 64, 2 x LSTM 128, chunks of 50 characters in 50 streams with the state carried, Adam 2e-3, clip 5; train on 90 %, validate on 10 %); --hidden, --batch, the first of --lengths (the chunk) and --seed override; writes text.md." };
 var textEpochs = new Option<int>("--text-epochs") { Description = "Passes over the training text (--text).", DefaultValueFactory = _ => 10 };
 var textLayers = new Option<int>("--text-layers") { Description = "LSTM layers (--text).", DefaultValueFactory = _ => 2 };
+var textDropout = new Option<double>("--text-dropout") { Description = "Dropout between the LSTM layers in training (--text).", DefaultValueFactory = _ => 0.25 };
 var temperature = new Option<double>("--temperature") { Description = "Sampling temperature of the text generated after training (--text).", DefaultValueFactory = _ => 0.8 };
 var sampleLength = new Option<int>("--sample-length") { Description = "Characters to generate after training (--text).", DefaultValueFactory = _ => 300 };
 var babi = new Option<string?>("--babi") { Description = "Memory: train an end-to-end memory network on a bAbI task (--babi-task, default 1) in this folder (e.g. ../shared/data/babi-qa1) with 1k and all training questions; writes babi.md." };
@@ -68,7 +69,7 @@ var output = new Option<string>("--output") { Description = "Folder for the resu
 
 var root = new RootCommand("SeqGen lab: which recurrent cells learn long-range dependencies?")
 {
-    task, lengths, cellNames, steps, batch, hidden, learningRate, optimizer, clip, clipThreshold, init, seed, output, textOption, textEpochs, textLayers, temperature, sampleLength,
+    task, lengths, cellNames, steps, batch, hidden, learningRate, optimizer, clip, clipThreshold, init, seed, output, textOption, textEpochs, textLayers, textDropout, temperature, sampleLength,
     babi, babiTask, babiRuns, babiEpochs, sst, sstCell, sstEpochs, sstHidden, sstTrees, latentTrees, latentSeeds, latentEpochs, seq2seq, seq2seqTasks, seq2seqSteps, ntm, ntmTask, ntmEpisodes, ntmSeeds, ntmController, ntmBaseline, tour,
 };
 ParseResult parsed = root.Parse(args);
@@ -146,6 +147,7 @@ try
             Hidden: Given(hidden) ? options.Hidden : 128,
             Chunk: Given(lengths) ? sequenceLengths[0] : 50,
             Batch: Given(batch) ? options.Batch : 50,
+            Dropout: parsed.GetValue(textDropout) is >= 0 and < 1 and var dropout ? dropout : throw new ArgumentException("--text-dropout must be in [0, 1)."),
             Seed: options.Seed);
         double sampleTemperature = parsed.GetValue(temperature) is > 0 and var temp ? temp : throw new ArgumentException("--temperature must be positive.");
         int samples = parsed.GetValue(sampleLength) is >= 0 and var count ? count : throw new ArgumentException("--sample-length must not be negative.");

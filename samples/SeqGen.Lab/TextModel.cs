@@ -22,7 +22,7 @@ namespace SeqGen.Lab;
 /// </summary>
 internal sealed class TextModel
 {
-    public sealed record Settings(int Layers = 2, int Hidden = 128, int Embedding = 64, int Chunk = 50, int Batch = 50, double LearningRate = 2e-3, double Clip = 5, int Seed = 1);
+    public sealed record Settings(int Layers = 2, int Hidden = 128, int Embedding = 64, int Chunk = 50, int Batch = 50, double LearningRate = 2e-3, double Clip = 5, double Dropout = 0, int Seed = 1);
 
     public sealed record Result(List<(double Epoch, double Validation)> Curve, double Seconds, double CharactersPerSecond);
 
@@ -54,7 +54,7 @@ internal sealed class TextModel
             throw new ArgumentException($"--text: the text has {text.Length} characters; batches of {settings.Batch} streams of chunks of {settings.Chunk} need at least {10 * minimum}.");
         int vocabulary = Alphabet.Length;
         _embedding = new Embedding<float>(vocabulary, settings.Embedding, seed: settings.Seed);
-        _stack = new RecurrentStack<float>((layer, direction, input) => new Lstm(input, settings.Hidden, seed: settings.Seed + 1 + layer), settings.Embedding, settings.Layers);
+        _stack = new RecurrentStack<float>((layer, direction, input) => new Lstm(input, settings.Hidden, seed: settings.Seed + 1 + layer), settings.Embedding, settings.Layers, dropout: settings.Dropout, seed: settings.Seed + 20);
         _head = new Linear<float>(settings.Hidden, vocabulary, seed: settings.Seed + 10);
         _model = new ModuleDict<float> { ["embedding"] = _embedding, ["lstm"] = _stack, ["head"] = _head };
         _ws = _stack.CreateWorkspace(settings.Chunk, settings.Batch);
@@ -98,6 +98,8 @@ internal sealed class TextModel
     /// <summary>Mean cross-entropy (nats per character) over the whole validation split, read as one long stream per batch row.</summary>
     public double Validate()
     {
+        bool training = _model.IsTraining;
+        _model.Eval();
         _ws.ResetStates();
         int chunks = Chunks(_split, _codes.Length);
         double total = 0;
@@ -108,6 +110,8 @@ internal sealed class TextModel
             _ws.CarryStates();
         }
         _ws.ResetStates();
+        if (training)
+            _model.Train();
         return total / chunks;
     }
 
@@ -116,7 +120,7 @@ internal sealed class TextModel
         if (!File.Exists(path))
             throw new FileNotFoundException($"--text: no file at '{path}'.", path);
         var model = new TextModel(File.ReadAllText(path), settings);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Text {Path.GetFileName(path)}: {model._codes.Length} characters, {model.Alphabet.Length} distinct; embedding {settings.Embedding}, {settings.Layers} x LSTM {settings.Hidden}, chunks of {settings.Chunk} in {settings.Batch} streams, Adam {settings.LearningRate}, clip {settings.Clip}, {epochs} epochs; validation before training {model.Validate():F3} nats per character."));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Text {Path.GetFileName(path)}: {model._codes.Length} characters, {model.Alphabet.Length} distinct; embedding {settings.Embedding}, {settings.Layers} x LSTM {settings.Hidden}, chunks of {settings.Chunk} in {settings.Batch} streams, Adam {settings.LearningRate}, clip {settings.Clip}, dropout {settings.Dropout} between layers, {epochs} epochs; validation before training {model.Validate():F3} nats per character."));
         Result result = model.Train(epochs, Console.WriteLine);
         string sample = sampleLength == 0 ? "" : model.Sample(sampleLength, temperature, new SeededRandom(settings.Seed));
         var (_, final) = result.Curve[^1];
@@ -126,7 +130,7 @@ internal sealed class TextModel
         var report = new StringBuilder();
         report.AppendLine($"# Character-level language model: {Path.GetFileName(path)}");
         report.AppendLine();
-        report.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Embedding {settings.Embedding}, {settings.Layers} x LSTM {settings.Hidden}, linear read-out; the first 90 % trains in {settings.Batch} contiguous streams read in chunks of {settings.Chunk} with the state carried (truncated BPTT), the last 10 % validates the same way; Adam {settings.LearningRate} decayed by 0.97 per epoch after the tenth, gradients clipped to global norm {settings.Clip}; seed {settings.Seed}."));
+        report.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Embedding {settings.Embedding}, {settings.Layers} x LSTM {settings.Hidden}, linear read-out; the first 90 % trains in {settings.Batch} contiguous streams read in chunks of {settings.Chunk} with the state carried (truncated BPTT), the last 10 % validates the same way; Adam {settings.LearningRate} decayed by 0.97 per epoch after the tenth, gradients clipped to global norm {settings.Clip}, dropout {settings.Dropout} between the LSTM layers; seed {settings.Seed}."));
         report.AppendLine();
         report.AppendLine("| epochs | validation (nats per character) | best | bits per character | training time | characters per second (training) |");
         report.AppendLine("|---:|---:|---:|---:|---:|---:|");
@@ -197,6 +201,7 @@ internal sealed class TextModel
     /// <summary>Streams the trained model one character at a time, sampling each next one at <paramref name="temperature"/>.</summary>
     public string Sample(int count, double temperature, SeededRandom random)
     {
+        _model.Eval();
         StackStream<float> stream = _stack.CreateStream(1);
         var logits = new float[Alphabet.Length];
         var embedded = new float[_settings.Embedding];

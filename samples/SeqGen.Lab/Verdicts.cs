@@ -31,7 +31,7 @@ internal static class Verdicts
         string head = string.Create(CultureInfo.InvariantCulture, $"ReLU Elman RNN, U = {ExplodingGradients.Scale} I, adding T = {ExplodingGradients.Length} (measured γ {series.Gamma:F3}), {series.Label}: ");
         int diverged = Array.FindIndex(series.Loss, v => !double.IsFinite(v));
         if (diverged >= 0)
-            return head + $"diverged (non-finite loss) at step {diverged + 1}.";
+            return head + $"diverged (non-finite loss) at step {diverged + 1}; the optimizer refused {series.SkippedSteps} of {series.Loss.Length} steps for a non-finite gradient.";
         double tail = 0;
         int from = Math.Max(0, series.Loss.Length - 50);
         for (int i = from; i < series.Loss.Length; i++)

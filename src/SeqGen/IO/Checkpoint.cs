@@ -27,7 +27,8 @@ public static class Checkpoint
     /// <param name="optimizer">The optimizer whose state is saved, or null.</param>
     /// <param name="random">A random source whose state is saved, or null.</param>
     /// <param name="step">The training step, returned by <see cref="Load{T}"/>.</param>
-    public static void Save<T>(string path, Module<T> model, Optimizer<T>? optimizer = null, SeededRandom? random = null, long step = 0)
+    /// <param name="allowNonFinite">Write even when a parameter or optimizer state holds NaN or infinity (otherwise an <see cref="ArgumentException"/>, and the previous file stays).</param>
+    public static void Save<T>(string path, Module<T> model, Optimizer<T>? optimizer = null, SeededRandom? random = null, long step = 0, bool allowNonFinite = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -45,19 +46,20 @@ public static class Checkpoint
         if (random is not null)
             metadata["random.state"] = random.State.ToString(CultureInfo.InvariantCulture);
         // In the run's own precision, so restoring is exact.
-        SafeTensors.Write(path, TensorSlots.ToTensors(slots), asFloat32: typeof(T) == typeof(float), metadata);
+        SafeTensors.Write(path, TensorSlots.ToTensors(slots), asFloat32: typeof(T) == typeof(float), metadata, allowNonFinite);
     }
 
     /// <summary>
     /// Restores a run saved by <see cref="Save{T}"/> and returns its training step. Throws an
     /// <see cref="InvalidDataException"/> listing every problem (missing, unexpected or misshapen
-    /// tensors, another optimizer, another precision) and changes nothing when there is one.
+    /// tensors, another optimizer, another precision, and unless <paramref name="allowNonFinite"/> a
+    /// NaN or infinity) and changes nothing when there is one.
     /// </summary>
-    public static long Load<T>(string path, Module<T> model, Optimizer<T>? optimizer = null, SeededRandom? random = null)
+    public static long Load<T>(string path, Module<T> model, Optimizer<T>? optimizer = null, SeededRandom? random = null, bool allowNonFinite = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(model);
-        var tensors = SafeTensors.Read(File.ReadAllBytes(path), path, out IReadOnlyDictionary<string, string> metadata);
+        var tensors = SafeTensors.Read(File.ReadAllBytes(path), path, out IReadOnlyDictionary<string, string> metadata, allowNonFinite);
         var problems = new List<string>();
         string precision = typeof(T) == typeof(float) ? "F32" : "F64";
         if (metadata.TryGetValue("precision", out string? saved) && saved != precision)

@@ -7,7 +7,7 @@ using System.Text.Json;
 
 namespace SeqGen.IO;
 
-/// <summary>One tensor of a safetensors file: its dtype ("F32" or "F64"), shape and values (widened to double).</summary>
+/// <summary>One tensor of a safetensors file: its dtype ("F64", "F32", "F16" or "BF16"), shape and values (widened to double, exactly).</summary>
 public sealed record SafeTensor(string Name, string DType, int[] Shape, double[] Values)
 {
     /// <summary>Elements in the tensor: the product of its shape (1 for a scalar).</summary>
@@ -18,26 +18,27 @@ public sealed record SafeTensor(string Name, string DType, int[] Shape, double[]
 /// Reads safetensors files (8-byte little-endian header length, JSON header, raw little-endian
 /// data), checking everything before trusting it: the header length against the file size,
 /// every offset in bounds and no two tensors overlapping, and each shape against its byte count.
-/// A bad file is an <see cref="InvalidDataException"/> that names the problem.
+/// A bad file is an <see cref="InvalidDataException"/> that names the problem, and so is a NaN or
+/// an infinity among the values unless the caller allows them.
 /// </summary>
 public static class SafeTensors
 {
     /// <summary>Headers larger than this are refused rather than allocated (the format's own limit is 100 MB).</summary>
     public const int MaxHeaderBytes = 100_000_000;
 
-    /// <summary>Reads and validates a safetensors file; every malformed header, offset or shape is an <see cref="System.IO.InvalidDataException"/> naming the reason.</summary>
-    public static IReadOnlyDictionary<string, SafeTensor> Read(string path)
+    /// <summary>Reads and validates a safetensors file; every malformed header, offset or shape, and unless <paramref name="allowNonFinite"/> every NaN or infinity, is an <see cref="System.IO.InvalidDataException"/> naming the reason.</summary>
+    public static IReadOnlyDictionary<string, SafeTensor> Read(string path, bool allowNonFinite = false)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return Read(File.ReadAllBytes(path), path);
+        return Read(File.ReadAllBytes(path), path, out _, allowNonFinite);
     }
 
     /// <summary>Reads and validates safetensors bytes; <paramref name="source"/> names them in error messages.</summary>
-    public static IReadOnlyDictionary<string, SafeTensor> Read(ReadOnlySpan<byte> file, string source = "safetensors data") =>
-        Read(file, source, out _);
+    public static IReadOnlyDictionary<string, SafeTensor> Read(ReadOnlySpan<byte> file, string source = "safetensors data", bool allowNonFinite = false) =>
+        Read(file, source, out _, allowNonFinite);
 
     /// <summary>Reads the tensors and the string-to-string <c>__metadata__</c> (empty when absent).</summary>
-    public static IReadOnlyDictionary<string, SafeTensor> Read(ReadOnlySpan<byte> file, string source, out IReadOnlyDictionary<string, string> metadata)
+    public static IReadOnlyDictionary<string, SafeTensor> Read(ReadOnlySpan<byte> file, string source, out IReadOnlyDictionary<string, string> metadata, bool allowNonFinite = false)
     {
         var meta = new Dictionary<string, string>(StringComparer.Ordinal);
         metadata = meta;
@@ -77,6 +78,8 @@ public static class SafeTensors
                     continue;
                 }
                 SafeTensor tensor = ReadTensor(entry, data, source, out long start, out long end);
+                if (!allowNonFinite && NonFinite(tensor.Values) is string problem)
+                    throw new InvalidDataException($"{source}: tensor '{entry.Name}' {problem}; pass allowNonFinite to load it anyway.");
                 ranges.Add((start, end, entry.Name));
                 tensors[entry.Name] = tensor;
             }
@@ -93,13 +96,31 @@ public static class SafeTensors
     /// <summary>
     /// Writes tensors (F32 when <paramref name="asFloat32"/>, else F64) and optional metadata, atomically:
     /// to a temporary file that is flushed to disk and then renamed over <paramref name="path"/>,
-    /// so a crash mid-save leaves the previous file whole.
+    /// so a crash mid-save leaves the previous file whole. A NaN or infinity is an
+    /// <see cref="ArgumentException"/> unless <paramref name="allowNonFinite"/>.
     /// </summary>
-    public static void Write(string path, IReadOnlyList<SafeTensor> tensors, bool asFloat32, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void Write(string path, IReadOnlyList<SafeTensor> tensors, bool asFloat32, IReadOnlyDictionary<string, string>? metadata = null, bool allowNonFinite = false) =>
+        Write(path, tensors, asFloat32 ? "F32" : "F64", metadata, allowNonFinite);
+
+    /// <summary>
+    /// Writes tensors in <paramref name="dtype"/> — "F64", "F32", "F16" or "BF16" (the last two
+    /// rounded to nearest, ties to even, as PyTorch's <c>.half()</c> and <c>.bfloat16()</c>) — atomically
+    /// as <see cref="Write(string, IReadOnlyList{SafeTensor}, bool, IReadOnlyDictionary{string, string}?, bool)"/>.
+    /// </summary>
+    public static void Write(string path, IReadOnlyList<SafeTensor> tensors, string dtype, IReadOnlyDictionary<string, string>? metadata = null, bool allowNonFinite = false)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(tensors);
-        int width = asFloat32 ? 4 : 8;
+        ArgumentNullException.ThrowIfNull(dtype);
+        int width = Width(dtype) ?? throw new ArgumentException($"dtype '{dtype}' is not F64, F32, F16 or BF16.", nameof(dtype));
+        if (!allowNonFinite)
+        {
+            foreach (SafeTensor tensor in tensors)
+            {
+                if (NonFinite(tensor.Values) is string problem)
+                    throw new ArgumentException($"Tensor '{tensor.Name}' {problem}; pass allowNonFinite to write it anyway.", nameof(tensors));
+            }
+        }
         var sorted = new List<SafeTensor>(tensors);
         sorted.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
         var json = new StringBuilder("{");
@@ -124,7 +145,7 @@ public static class SafeTensors
                 throw new ArgumentException($"Tensor '{tensor.Name}' has {tensor.Values.Length} values but shape [{string.Join(", ", tensor.Shape)}].", nameof(tensors));
             if (json.Length > 1)
                 json.Append(',');
-            json.Append(JsonSerializerEscape(tensor.Name)).Append(":{\"dtype\":\"").Append(asFloat32 ? "F32" : "F64")
+            json.Append(JsonSerializerEscape(tensor.Name)).Append(":{\"dtype\":\"").Append(dtype)
                 .Append("\",\"shape\":[").Append(string.Join(",", tensor.Shape)).Append("],\"data_offsets\":[")
                 .Append(offset).Append(',').Append(offset + count * width).Append("]}");
             offset += count * width;
@@ -149,10 +170,7 @@ public static class SafeTensors
                 {
                     foreach (double v in tensor.Values)
                     {
-                        if (asFloat32)
-                            BinaryPrimitives.WriteSingleLittleEndian(value, (float)v);
-                        else
-                            BinaryPrimitives.WriteDoubleLittleEndian(value, v);
+                        Encode(dtype, v, value);
                         stream.Write(value.Slice(0, width));
                     }
                 }
@@ -195,12 +213,7 @@ public static class SafeTensors
             throw new InvalidDataException($"{source}: tensor '{name}' needs dtype, shape and two data_offsets.");
         }
         string dtype = dtypeElement.GetString()!;
-        int width = dtype switch
-        {
-            "F32" => 4,
-            "F64" => 8,
-            _ => throw new InvalidDataException($"{source}: tensor '{name}' has dtype {dtype}; only F32 and F64 are supported."),
-        };
+        int width = Width(dtype) ?? throw new InvalidDataException($"{source}: tensor '{name}' has dtype {dtype}; only F64, F32, F16 and BF16 are supported.");
         var shape = new int[shapeElement.GetArrayLength()];
         long count = 1;
         int d = 0;
@@ -220,11 +233,69 @@ public static class SafeTensors
         var values = new double[count];
         ReadOnlySpan<byte> bytes = data.Slice((int)start, (int)(end - start));
         for (int i = 0; i < values.Length; i++)
-        {
-            values[i] = width == 4
-                ? BinaryPrimitives.ReadSingleLittleEndian(bytes.Slice(i * 4))
-                : BinaryPrimitives.ReadDoubleLittleEndian(bytes.Slice(i * 8));
-        }
+            values[i] = Decode(dtype, bytes.Slice(i * width, width));
         return new SafeTensor(name, dtype, shape, values);
+    }
+
+    private static int? Width(string dtype) => dtype switch
+    {
+        "F64" => 8,
+        "F32" => 4,
+        "F16" or "BF16" => 2,
+        _ => null,
+    };
+
+    // Every format widens to double exactly; bfloat16 is the top half of a float32.
+    private static double Decode(string dtype, ReadOnlySpan<byte> bytes) => dtype switch
+    {
+        "F64" => BinaryPrimitives.ReadDoubleLittleEndian(bytes),
+        "F32" => BinaryPrimitives.ReadSingleLittleEndian(bytes),
+        "F16" => (double)BitConverter.UInt16BitsToHalf(BinaryPrimitives.ReadUInt16LittleEndian(bytes)),
+        _ => BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(bytes) << 16),
+    };
+
+    private static void Encode(string dtype, double value, Span<byte> bytes)
+    {
+        switch (dtype)
+        {
+            case "F64":
+                BinaryPrimitives.WriteDoubleLittleEndian(bytes, value);
+                break;
+            case "F32":
+                BinaryPrimitives.WriteSingleLittleEndian(bytes, (float)value);
+                break;
+            case "F16":
+                BinaryPrimitives.WriteUInt16LittleEndian(bytes, BitConverter.HalfToUInt16Bits((Half)value));
+                break;
+            default:
+                BinaryPrimitives.WriteUInt16LittleEndian(bytes, ToBFloat16((float)value));
+                break;
+        }
+    }
+
+    // Round to nearest, ties to even, on the 16 bits dropped; a NaN stays a (quiet) NaN.
+    internal static ushort ToBFloat16(float value)
+    {
+        uint bits = BitConverter.SingleToUInt32Bits(value);
+        if (float.IsNaN(value))
+            return (ushort)((bits >> 16) | 0x0040);
+        uint rounding = 0x7FFF + ((bits >> 16) & 1);
+        return (ushort)((bits + rounding) >> 16);
+    }
+
+    // "holds 3 non-finite values (the first, at index 5, is NaN)", or null when all are finite.
+    internal static string? NonFinite(ReadOnlySpan<double> values)
+    {
+        int count = 0, first = -1;
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!double.IsFinite(values[i]))
+            {
+                count++;
+                if (first < 0)
+                    first = i;
+            }
+        }
+        return count == 0 ? null : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"holds {count} non-finite value{(count == 1 ? "" : "s")} (the first, at index {first}, is {values[first]})");
     }
 }

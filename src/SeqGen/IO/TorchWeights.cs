@@ -63,7 +63,7 @@ public static class TorchWeights
     public static void Import<T>(RecurrentStack<T> stack, TorchModule module, string path)
         where T : unmanaged, IFloatingPointIeee754<T> => Import(stack, module, SafeTensors.Read(path));
 
-    /// <summary>The stack's weights under PyTorch's names, ready for <see cref="SafeTensors.Write"/>.</summary>
+    /// <summary>The stack's weights under PyTorch's names, ready for <see cref="SafeTensors.Write(string, IReadOnlyList{SafeTensor}, bool, IReadOnlyDictionary{string, string}?, bool)"/>.</summary>
     public static List<SafeTensor> Export<T>(RecurrentStack<T> stack, TorchModule module)
         where T : unmanaged, IFloatingPointIeee754<T> => ExportAll(stack, module, gradients: false);
 

@@ -59,8 +59,57 @@ public abstract class Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Index of the module whose state buffer holds parameter <paramref name="parameter"/>'s state.</summary>
     internal int OwnerIndex(int parameter) => _ownerOf[parameter];
 
-    /// <summary>One update of every trainable parameter from its current gradient.</summary>
-    public void Step()
+    /// <summary>What <see cref="Step()"/> does when a gradient holds NaN or infinity (default: throw).</summary>
+    public NonFiniteHandling NonFinite { get; set; } = NonFiniteHandling.Throw;
+
+    /// <summary>Steps skipped because their gradient (or loss) was not finite (see <see cref="NonFiniteHandling.Skip"/>).</summary>
+    public long SkippedSteps { get; private set; }
+
+    /// <summary>
+    /// One update of every trainable parameter from its current gradient. A NaN or infinity in any
+    /// trainable gradient leaves every parameter and all optimizer state unchanged, and then either
+    /// throws a <see cref="NonFiniteGradientException"/> naming the step and the parameter, or counts
+    /// the step in <see cref="SkippedSteps"/> (<see cref="NonFinite"/>).
+    /// </summary>
+    /// <returns>Whether the parameters were updated.</returns>
+    public bool Step()
+    {
+        for (int p = 0; p < _parameters.Length; p++)
+        {
+            NamedParameter<T> parameter = _parameters[p];
+            // A sum of squares in double is finite exactly when every float32 or float64 element is.
+            if (parameter.Trainable && !double.IsFinite(Numerics.SpanMath.SumOfSquares<T>(parameter.Gradient)) && !IsFinite(parameter.Gradient))
+                return Refuse($"the gradient of '{parameter.Name}' is not finite");
+        }
+        Apply();
+        return true;
+    }
+
+    /// <summary>
+    /// <see cref="Step()"/> after checking the step's <paramref name="loss"/> too: a non-finite loss
+    /// is handled as a non-finite gradient is.
+    /// </summary>
+    public bool Step(double loss) => double.IsFinite(loss) ? Step() : Refuse(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the loss is {loss}"));
+
+    private bool Refuse(string why)
+    {
+        if (NonFinite == NonFiniteHandling.Throw)
+            throw new NonFiniteGradientException(StepCount + 1, $"Training step {StepCount + 1}: {why}; no parameter or optimizer state was changed. Clip or lower the learning rate, or set NonFinite = Skip to skip such steps.");
+        SkippedSteps++;
+        return false;
+    }
+
+    private static bool IsFinite(ReadOnlySpan<T> values)
+    {
+        foreach (T v in values)
+        {
+            if (!T.IsFinite(v))
+                return false;
+        }
+        return true;
+    }
+
+    private void Apply()
     {
         StepCount++;
         for (int p = 0; p < _parameters.Length; p++)
@@ -93,4 +142,24 @@ public abstract class Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (!(value >= low && value <= high))
             throw new ArgumentOutOfRangeException(name, value, $"{name} must be in [{low}, {high}].");
     }
+}
+
+/// <summary>What an optimizer does with a step whose gradient or loss is NaN or infinite.</summary>
+public enum NonFiniteHandling
+{
+    /// <summary>Throw a <see cref="NonFiniteGradientException"/> naming the step; nothing is changed.</summary>
+    Throw,
+
+    /// <summary>Skip the step (nothing is changed) and count it in <see cref="Optimizer{T}.SkippedSteps"/>.</summary>
+    Skip,
+}
+
+/// <summary>A training step's gradient or loss was not finite; the parameters and optimizer state are as before the step.</summary>
+public sealed class NonFiniteGradientException : ArithmeticException
+{
+    /// <summary>Creates the exception for training step <paramref name="step"/> (counting from 1).</summary>
+    public NonFiniteGradientException(long step, string message) : base(message) => Step = step;
+
+    /// <summary>The step that was refused, counting from 1.</summary>
+    public long Step { get; }
 }
