@@ -336,7 +336,7 @@ public class LabTests
         {
             string textFile = Path.Combine(folder, "text.txt");
             var text = new System.Text.StringBuilder();
-            for (int i = 0; i < 200; i++)
+            for (int i = 0; i < 400; i++)
                 text.Append("the cat sat on the mat. ");
             File.WriteAllText(textFile, text.ToString());
             var (code, stdout, stderr) = RunLab($"--text {textFile} --lengths 16 --batch 8 --hidden 16 --text-epochs 3 --sample-length 40 --output {folder}/out");
@@ -351,7 +351,7 @@ public class LabTests
             Assert.True(double.Parse(final.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) < 1.5, stdout);
             var (small, _, smallError) = RunLab($"--text {textFile} --lengths 200 --output {folder}/out");
             Assert.Equal(2, small);
-            Assert.Contains("--text: the text has 4800 characters", smallError);
+            Assert.Contains("--text: the text has 9600 characters", smallError);
         }
         finally
         {
