@@ -15,7 +15,7 @@ namespace SeqGen.Generators.Tests;
 /// </summary>
 public class FuzzTests
 {
-    private static readonly string[][] Seeds =
+    internal static readonly string[][] Seeds =
     {
         Cells.GruEquations,
         Cells.ChoGruEquations,
