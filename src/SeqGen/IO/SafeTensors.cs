@@ -50,16 +50,20 @@ public static class SafeTensors
         ReadOnlySpan<byte> data = file.Slice(8 + (int)headerLength);
         var tensors = new Dictionary<string, SafeTensor>(StringComparer.Ordinal);
         var ranges = new List<(long Start, long End, string Name)>();
+        ReadOnlySpan<byte> headerBytes = file.Slice(8, (int)headerLength);
+        if (!System.Text.Unicode.Utf8.IsValid(headerBytes))
+            throw new InvalidDataException($"{source}: the header is not valid UTF-8.");
         JsonDocument header;
         try
         {
-            header = JsonDocument.Parse(file.Slice(8, (int)headerLength).ToArray());
+            header = JsonDocument.Parse(headerBytes.ToArray());
         }
         catch (JsonException e)
         {
             throw new InvalidDataException($"{source}: the header is not valid JSON: {e.Message}", e);
         }
         using (header)
+        try
         {
             if (header.RootElement.ValueKind != JsonValueKind.Object)
                 throw new InvalidDataException($"{source}: the header must be a JSON object.");
@@ -83,6 +87,11 @@ public static class SafeTensors
                 ranges.Add((start, end, entry.Name));
                 tensors[entry.Name] = tensor;
             }
+        }
+        catch (InvalidOperationException e)
+        {
+            // A name or string the JSON reader cannot turn into text (an escaped lone surrogate).
+            throw new InvalidDataException($"{source}: the header holds text that is not valid Unicode: {e.Message}", e);
         }
         ranges.Sort((a, b) => a.Start.CompareTo(b.Start));
         for (int i = 1; i < ranges.Count; i++)
