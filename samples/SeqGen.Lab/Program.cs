@@ -64,13 +64,14 @@ var ntmEpisodes = new Option<int?>("--ntm-episodes") { Description = "Training e
 var ntmSeeds = new Option<int>("--ntm-seeds") { Description = "Seeds (--ntm).", DefaultValueFactory = _ => 3 };
 var ntmController = new Option<string>("--ntm-controller") { Description = "lstm or feedforward (--ntm).", DefaultValueFactory = _ => "lstm" };
 var ntmBaseline = new Option<bool>("--ntm-baseline") { Description = "Also train the LSTM baseline on the same episodes (--ntm).", DefaultValueFactory = _ => true };
+var resume = new Option<bool>("--resume") { Description = "Continue the default run where Ctrl+C stopped it (from the checkpoints in --output), exactly; finished runs are read back." };
 var tour = new Option<string?>("--tour") { Description = "The lecture's remedies, one run each on --task at the first of --lengths (default 100): all, or comma-separated sections: leaky, skip, gated; writes tour.md and tour-*.png.", Arity = ArgumentArity.ZeroOrOne };
 var output = new Option<string>("--output") { Description = "Folder for the results table, the loss curves and gradient norms (CSV) and the charts (PNG).", DefaultValueFactory = _ => "lab-output" };
 
 var root = new RootCommand("SeqGen lab: which recurrent cells learn long-range dependencies?")
 {
     task, lengths, cellNames, steps, batch, hidden, learningRate, optimizer, clip, clipThreshold, init, seed, output, textOption, textEpochs, textLayers, textDropout, temperature, sampleLength,
-    babi, babiTask, babiRuns, babiEpochs, sst, sstCell, sstEpochs, sstHidden, sstTrees, latentTrees, latentSeeds, latentEpochs, seq2seq, seq2seqTasks, seq2seqSteps, ntm, ntmTask, ntmEpisodes, ntmSeeds, ntmController, ntmBaseline, tour,
+    babi, babiTask, babiRuns, babiEpochs, sst, sstCell, sstEpochs, sstHidden, sstTrees, latentTrees, latentSeeds, latentEpochs, seq2seq, seq2seqTasks, seq2seqSteps, ntm, ntmTask, ntmEpisodes, ntmSeeds, ntmController, ntmBaseline, tour, resume,
 };
 ParseResult parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
@@ -170,6 +171,14 @@ try
     Console.WriteLine($"Task {taskName}: {options.Steps} steps of batch {options.Batch}, hidden {options.Hidden}, {optimizerName} lr {options.LearningRate}, clip {clipMode}; " +
         $"baseline {tasks[0].Baseline:F3} ({tasks[0].BaselineMeaning}), solved below {Trainer.SolvedFraction * tasks[0].Baseline:F4}.");
     var results = new List<TrainingResult>();
+    // Ctrl+C stops after the step in progress and saves the run; a second Ctrl+C ends the process at once.
+    using var interrupt = new System.Threading.CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = !interrupt.IsCancellationRequested;
+        interrupt.Cancel();
+    };
+    var resumable = new ResumableRun(Path.Combine(folder, "checkpoints"), parsed.GetValue(resume), interrupt.Token);
     if (!Console.IsOutputRedirected)
     {
         // A terminal gets live progress bars with the held-out loss and the time left.
@@ -182,14 +191,18 @@ try
                 {
                     foreach (string name in chosen)
                     {
+                        if (interrupt.IsCancellationRequested)
+                            return;
                         string label = $"{name} T={sequenceTask.Length}";
                         var bar = context.AddTask(label, maxValue: options.Steps);
                         TrainingResult result = Trainer.Run(name, cells[name], sequenceTask, options, (step, loss) =>
                         {
                             bar.Value = step;
                             bar.Description = $"{label,-24} loss {loss:F4}";
-                        });
-                        bar.Description = $"{label,-24} loss {result.FinalLoss:F4} {(result.Solved ? "[green]solved[/]" : "[grey]not solved[/]")}";
+                        }, resumable);
+                        bar.Description = result.InterruptedAt is int at
+                            ? $"{label,-24} [yellow]interrupted at step {at}[/]"
+                            : $"{label,-24} loss {result.FinalLoss:F4} {(result.Solved ? "[green]solved[/]" : "[grey]not solved[/]")}";
                         results.Add(result);
                     }
                 }
@@ -202,11 +215,24 @@ try
         {
             foreach (string name in chosen)
             {
-                TrainingResult result = Trainer.Run(name, cells[name], sequenceTask, options);
-                Console.WriteLine($"{name,-18} T={sequenceTask.Length,-4} loss {result.FinalLoss:F4}  {(result.Solved ? "solved" : "not solved")}  {result.Time.TotalSeconds:F1} s");
+                if (interrupt.IsCancellationRequested)
+                    break;
+                TrainingResult result = Trainer.Run(name, cells[name], sequenceTask, options, resumable: resumable);
+                Console.WriteLine(result.InterruptedAt is int at
+                    ? $"{name,-18} T={sequenceTask.Length,-4} interrupted at step {at}"
+                    : $"{name,-18} T={sequenceTask.Length,-4} loss {result.FinalLoss:F4}  {(result.Solved ? "solved" : "not solved")}  {result.Time.TotalSeconds:F1} s");
                 results.Add(result);
             }
         }
+    }
+    if (interrupt.IsCancellationRequested)
+    {
+        var partial = new StringBuilder("| cell | T | held-out loss so far | steps done |\n|---|---:|---:|---:|\n");
+        foreach (TrainingResult r in results)
+            partial.AppendLine($"| {r.Cell} | {r.Length} | {r.FinalLoss:F4} | {r.InterruptedAt ?? options.Steps} |");
+        File.WriteAllText(Path.Combine(folder, "results.md"), $"# Interrupted\n\nThe runs so far; rerun with the same options and --resume to continue exactly.\n\n{partial}");
+        Console.WriteLine($"Interrupted: saved the run in {Path.Combine(folder, "checkpoints")} and the results so far in {Path.Combine(folder, "results.md")}; rerun with the same options and --resume to continue.");
+        return 130;
     }
 
     var table = new StringBuilder();

@@ -10,9 +10,9 @@ namespace SeqGen.Lab;
 
 internal sealed record TrainingOptions(int Steps, int Batch, int Hidden, double LearningRate, string Optimizer, string Clip, double ClipThreshold, int Seed, bool Chrono = false);
 
-/// <summary>Loss after each evaluation, gradient norms, and the summary the table shows.</summary>
+/// <summary>Loss after each evaluation, gradient norms, and the summary the table shows; <see cref="InterruptedAt"/> is the last step done when the run was stopped early.</summary>
 internal sealed record TrainingResult(string Cell, string Task, int Length, double FinalLoss, double Baseline, bool Solved, int? StepsToSolve, TimeSpan Time,
-    List<(int Step, double Loss)> Curve, double[] NormsAtInit, double[] NormsTrained, int Seed)
+    List<(int Step, double Loss)> Curve, double[] NormsAtInit, double[] NormsTrained, int Seed, int? InterruptedAt = null)
 {
     /// <summary>γ measured at initialisation: the per-step factor of ‖∂L/∂h_k‖ with distance (see <see cref="GradientDecay"/>).</summary>
     public double GammaAtInit => GradientDecay.Gamma(NormsAtInit);
@@ -28,9 +28,18 @@ internal static class Trainer
     public const double SolvedFraction = 0.1;
     private const int EvaluationBatch = 256;
 
+    /// <summary>
+    /// Trains one cell. With <paramref name="resumable"/>, a cancelled token stops the run after the
+    /// step in progress and saves it (a checkpoint of model, optimizer and data source, and the
+    /// curve so far) under the run's name; resuming continues it exactly, and a finished run is
+    /// read back instead of trained again.
+    /// </summary>
     public static TrainingResult Run(string name, Func<int, int, int, RecurrentCellBase<float>> create, ISequenceTask task, TrainingOptions options,
-        Action<int, double>? progress = null, Action<RecurrentCellBase<float>, Linear<float>>? trained = null)
+        Action<int, double>? progress = null, ResumableRun? resumable = null)
     {
+        SavedRun? saved = resumable is { Resume: true } ? resumable.Read(name, task, options) : null;
+        if (saved is { Done: true })
+            return saved.ToResult(name, task, options);
         var random = new SeededRandom(options.Seed);
         RecurrentCellBase<float> cell = create(task.Features, options.Hidden, options.Seed);
         var head = new Linear<float>(options.Hidden, Math.Max(1, task.Classes), options.Seed + 1);
@@ -49,10 +58,27 @@ internal static class Trainer
         double[] normsAtInit = heldOut.GradientNorms();
         var curve = new List<(int, double)>();
         int? solvedAt = null;
+        int first = 1;
+        double earlier = 0;
+        if (saved is not null)
+        {
+            first = (int)resumable!.Restore(name, task, modules, optimizer, random) + 1;
+            normsAtInit = saved.NormsAtInit;
+            curve.AddRange(saved.Curve());
+            solvedAt = saved.SolvedAt;
+            earlier = saved.Seconds;
+        }
         var clock = Stopwatch.StartNew();
         int every = Math.Max(1, options.Steps / 50);
-        for (int step = 1; step <= options.Steps; step++)
+        for (int step = first; step <= options.Steps; step++)
         {
+            if (resumable is not null && resumable.Token.IsCancellationRequested)
+            {
+                var partial = new TrainingResult(name, task.Name, task.Length, curve.Count > 0 ? curve[^1].Item2 : double.NaN, task.Baseline, false, solvedAt,
+                    clock.Elapsed + TimeSpan.FromSeconds(earlier), curve, normsAtInit, normsAtInit, options.Seed, InterruptedAt: step - 1);
+                resumable.Save(partial, options, modules, optimizer, random);
+                return partial;
+            }
             train.Fill(random);
             optimizer.ZeroGradients();
             train.ForwardBackward();
@@ -71,9 +97,10 @@ internal static class Trainer
             }
         }
         double final = curve[^1].Item2;
-        trained?.Invoke(cell, head);
-        return new TrainingResult(name, task.Name, task.Length, final, task.Baseline, final < SolvedFraction * task.Baseline, solvedAt, clock.Elapsed,
-            curve, normsAtInit, heldOut.GradientNorms(), options.Seed);
+        var result = new TrainingResult(name, task.Name, task.Length, final, task.Baseline, final < SolvedFraction * task.Baseline, solvedAt,
+            clock.Elapsed + TimeSpan.FromSeconds(earlier), curve, normsAtInit, heldOut.GradientNorms(), options.Seed);
+        resumable?.Save(result, options, modules, optimizer, random);
+        return result;
     }
 
     // The gate that keeps the state in the stock gated cells: an LSTM's forget gate (with its input

@@ -139,3 +139,73 @@ public class LabStoryTests
         }
     }
 }
+
+/// <summary>Ctrl+C in the lab: the run stops after the step in progress, is saved, and --resume continues it exactly.</summary>
+public class LabInterruptTests
+{
+    private static readonly TrainingOptions Options = new(Steps: 240, Batch: 16, Hidden: 12, LearningRate: 0.01, Optimizer: "adam", Clip: "norm", ClipThreshold: 1, Seed: 4, Chrono: true);
+
+    [Fact]
+    public void AnInterruptedRun_ResumesExactlyAsIfNeverStopped()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"seqgen-resume-{Guid.NewGuid():N}");
+        try
+        {
+            var task = new AddingTask(25);
+            Func<int, int, int, SeqGen.Model.RecurrentCellBase<float>> lstm = (i, h, s) => new Lstm(i, h, s);
+            TrainingResult reference = Trainer.Run("Lstm", lstm, task, Options);
+            using var stop = new System.Threading.CancellationTokenSource();
+            TrainingResult interrupted = Trainer.Run("Lstm", lstm, task, Options, (step, _) => { if (step >= 100) stop.Cancel(); }, new ResumableRun(folder, resume: false, stop.Token));
+            Assert.Equal(100, interrupted.InterruptedAt);
+            Assert.True(File.Exists(Path.Combine(folder, "Lstm-adding-T25.ckpt")));
+            TrainingResult resumed = Trainer.Run("Lstm", lstm, task, Options, resumable: new ResumableRun(folder, resume: true, default));
+            Assert.Null(resumed.InterruptedAt);
+            Assert.Equal(reference.Curve, resumed.Curve);
+            Assert.Equal(reference.NormsAtInit, resumed.NormsAtInit);
+            Assert.Equal(reference.NormsTrained, resumed.NormsTrained);
+            Assert.Equal(reference.FinalLoss, resumed.FinalLoss);
+            // Finished: read back, not trained again; the checkpoint is gone.
+            Assert.False(File.Exists(Path.Combine(folder, "Lstm-adding-T25.ckpt")));
+            Assert.Equal(reference.Curve, Trainer.Run("Lstm", lstm, task, Options, resumable: new ResumableRun(folder, resume: true, default)).Curve);
+            var other = Assert.Throws<ArgumentException>(() => Trainer.Run("Lstm", lstm, task, Options with { Steps = 300 }, resumable: new ResumableRun(folder, resume: true, default)));
+            Assert.Contains("was saved with", other.Message);
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+                Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void CtrlC_StopsTheLab_SavesTheRun_AndExitsWith130()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"seqgen-sigint-{Guid.NewGuid():N}");
+        try
+        {
+            string dll = Path.Combine(AppContext.BaseDirectory, "seqgen-lab.dll");
+            var start = new ProcessStartInfo("dotnet", $"\"{dll}\" --lengths 100 --cells Lstm --steps 1000000 --output {folder}") { RedirectStandardOutput = true };
+            using var lab = Process.Start(start)!;
+            // Wait until training has begun (the first line is the settings), then send SIGINT.
+            Assert.StartsWith("Task adding:", lab.StandardOutput.ReadLine());
+            System.Threading.Thread.Sleep(1500);
+            using (var kill = Process.Start("kill", $"-INT {lab.Id}")!)
+                kill.WaitForExit();
+            string rest = lab.StandardOutput.ReadToEnd();
+            Assert.True(lab.WaitForExit(30_000), "the lab did not stop after Ctrl+C");
+            Assert.Equal(130, lab.ExitCode);
+            Assert.Contains("Lstm               T=100  interrupted at step", rest);
+            Assert.Contains("rerun with the same options and --resume", rest);
+            Assert.True(File.Exists(Path.Combine(folder, "checkpoints", "Lstm-adding-T100.ckpt")));
+            Assert.Contains("# Interrupted", File.ReadAllText(Path.Combine(folder, "results.md")));
+            var (code, _, stderr) = LabTests.RunLab($"--lengths 100 --cells Lstm --steps 999 --resume --output {folder}");
+            Assert.Equal(2, code);
+            Assert.Contains("was saved with", stderr);
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+                Directory.Delete(folder, recursive: true);
+        }
+    }
+}
