@@ -13,8 +13,13 @@ bool quick = Array.IndexOf(args, "--quick") >= 0;
 int threadsAt = Array.IndexOf(args, "--threads");
 Gemm.MaxThreads = threadsAt >= 0 && threadsAt + 1 < args.Length ? int.Parse(args[threadsAt + 1], CultureInfo.InvariantCulture) : 1;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-Console.WriteLine($"SeqGen benchmark {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, Vector<float>.Count = {System.Numerics.Vector<float>.Count}, " +
-    $"AVX-512 {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}, threads used: {Gemm.MaxThreads}{(quick ? ", quick mode" : "")}");
+int peerAt = Array.IndexOf(args, "--peer");
+Peer? peer = Peer.Read(peerAt >= 0 && peerAt + 1 < args.Length ? args[peerAt + 1] : null);
+int threadCount = Gemm.MaxThreads;
+Console.WriteLine($"SeqGen benchmark {DateTime.UtcNow:yyyy-MM-dd}, {CpuInfo.Describe()}, {Environment.ProcessorCount} cores, threads used: {threadCount}{(quick ? ", quick mode" : "")}");
+Console.WriteLine(peer is null
+    ? "PyTorch columns: PEERS.md's figures (another machine); pass --peer FILE.csv from ../shared/peers/torch/run bench on this one for ratios."
+    : $"PyTorch columns: {peer.Source}, measured on this machine; ratio = PyTorch's time / SeqGen's (above 1: SeqGen faster).");
 Console.WriteLine();
 
 int onlyAt = Array.IndexOf(args, "--only");
@@ -35,14 +40,18 @@ Console.WriteLine($"| read from L2 (512 KB array), GB/s | {l2:F1} | - |");
 Console.WriteLine();
 
 // ---- GEMM ----
-Console.WriteLine($"| GEMM float32 n x n | GFLOP/s | of FMA peak | PyTorch MKL {Gemm.MaxThreads} thr | oneDNN {Gemm.MaxThreads} thr |");
-Console.WriteLine("|---:|---:|---:|---:|---:|");
+Console.WriteLine($"| GEMM float32 n x n | GFLOP/s | of FMA peak | PyTorch MKL {threadCount} thr | oneDNN {threadCount} thr | ratio to MKL | ratio to oneDNN |");
+Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
 foreach (int n in quick ? new[] { 1024 } : new[] { 1024, 4096 })
 {
     var a = Fill(n * n); var b = Fill(n * n); var c = new float[n * n];
     double seconds = Timing.Median(() => Gemm.Compute<float>(false, true, n, n, n, a, n, b, n, c, n, false), n >= 4096 ? 3 : 7);
-    bool two = Gemm.MaxThreads == 2;
-    Console.WriteLine($"| {n} | {2.0 * n * n * n / seconds / 1e9:F1} | {2.0 * n * n * n / seconds / 1e9 / peak:P0} | {(n == 1024 ? (two ? "171" : "90") : "-")} | {(n == 1024 ? (two ? "322" : "163") : (two ? "304" : "165"))} |");
+    bool two = threadCount == 2;
+    double? mkl = peer?.Milliseconds("gemm", $"torch.mm (allocates C) {n}", threadCount), onednn = peer?.Milliseconds("gemm", $"conv2d 1x1 (oneDNN); same n^3 product {n}", threadCount);
+    string Gflops(double? ms) => ms is double m ? (2.0 * n * n * n / (m / 1e3) / 1e9).ToString("F1", CultureInfo.InvariantCulture) : "-";
+    Console.WriteLine(peer is null
+        ? $"| {n} | {2.0 * n * n * n / seconds / 1e9:F1} | {2.0 * n * n * n / seconds / 1e9 / peak:P0} | {(n == 1024 ? (two ? "171" : "90") : "-")} | {(n == 1024 ? (two ? "322" : "163") : (two ? "304" : "165"))} | - | - |"
+        : $"| {n} | {2.0 * n * n * n / seconds / 1e9:F1} | {2.0 * n * n * n / seconds / 1e9 / peak:P0} | {Gflops(mkl)} | {Gflops(onednn)} | {Peer.Ratio(mkl, seconds * 1e3)} | {Peer.Ratio(onednn, seconds * 1e3)} |");
 }
 Console.WriteLine();
 
@@ -60,8 +69,8 @@ var configs = new List<(string Cell, int T, int B, int H, double[] Torch)>
 int torchColumn = Gemm.MaxThreads == 2 ? 2 : 0;
 if (quick)
     configs = configs.FindAll(c => c.T * c.B * c.H <= 64 * 32 * 256);
-Console.WriteLine($"| cell | T | B | I=H | inference ms | PyTorch {Gemm.MaxThreads} thr | training ms | PyTorch {Gemm.MaxThreads} thr | training GFLOP/s |");
-Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+Console.WriteLine($"| cell | T | B | I=H | inference ms | PyTorch {threadCount} thr | ratio | training ms | PyTorch {threadCount} thr | ratio | training GFLOP/s | backward / forward |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
 foreach (var config in configs)
 {
     RecurrentCellBase<float> cell = config.Cell == "Lstm"
@@ -70,7 +79,10 @@ foreach (var config in configs)
     var (inference, training) = TimeSequence(cell, config.T, config.B, config.H, quick);
     int gates = config.Cell == "Lstm" ? 4 : 3;
     double flops = 3.0 * 2 * config.T * config.B * gates * config.H * (2.0 * config.H);
-    Console.WriteLine($"| {config.Cell} | {config.T} | {config.B} | {config.H} | {inference * 1e3:F2} | {config.Torch[torchColumn]} | {training * 1e3:F2} | {config.Torch[torchColumn + 1]} | {flops / training / 1e9:F1} |");
+    string torchName = config.Cell == "Lstm" ? "LSTM" : "GRU";
+    double torchInference = peer?.Milliseconds("seq", $"{torchName} {config.T} {config.B} {config.H} {config.H} inference", threadCount) ?? config.Torch[torchColumn];
+    double torchTraining = peer?.Milliseconds("seq", $"{torchName} {config.T} {config.B} {config.H} {config.H} training", threadCount) ?? config.Torch[torchColumn + 1];
+    Console.WriteLine($"| {config.Cell} | {config.T} | {config.B} | {config.H} | {inference * 1e3:F2} | {torchInference:G4} | {Peer.Ratio(torchInference, inference * 1e3)} | {training * 1e3:F2} | {torchTraining:G4} | {Peer.Ratio(torchTraining, training * 1e3)} | {flops / training / 1e9:F1} | {(training - inference) / inference:F2} |");
 }
 Console.WriteLine();
 
@@ -104,7 +116,11 @@ foreach (string name in new[] { "Lstm", "Gru" })
         double seconds = Timing.Median(() => { for (int i = 0; i < calls; i++) cell.Step(stream); }, quick ? 5 : 9);
         row.Add($"{seconds / calls * 1e6:F2} (floor {floor:F2})");
     }
-    Console.WriteLine($"| {name} (PyTorch {(name == "Lstm" ? "13.3 / 19.8 / 152" : "13.5 / 17.8 / 120")}) | {string.Join(" | ", row)} |");
+    string torchCell = name == "Lstm" ? "LSTMCell" : "GRUCell";
+    string torch = peer is null
+        ? (name == "Lstm" ? "13.3 / 19.8 / 152" : "13.5 / 17.8 / 120")
+        : string.Join(" / ", Array.ConvertAll(new[] { 64, 128, 512 }, h => peer.Milliseconds("cell", $"{torchCell} {h}", threadCount) is double ms ? (ms * 1e3).ToString("F1", CultureInfo.InvariantCulture) : "-"));
+    Console.WriteLine($"| {name} (PyTorch {torch} µs) | {string.Join(" | ", row)} |");
 }
 
 static (double Inference, double Training) TimeSequence(RecurrentCellBase<float> cell, int steps, int batch, int size, bool quick)
