@@ -216,3 +216,68 @@ public class CellBehaviourTests(ITestOutputHelper output)
         Assert.Contains("h' = (1 - z) * n + z * h", cell.Equations);
     }
 }
+
+/// <summary>The layer-normalised LSTM computes Ba et al.'s step: each gate's projections normalised apart, c' carried unnormalised.</summary>
+public class LayerNormLstmTests
+{
+    private static double[] Norm(double[] v)
+    {
+        double mean = 0, variance = 0;
+        foreach (double x in v) mean += x / v.Length;
+        foreach (double x in v) variance += (x - mean) * (x - mean) / v.Length;
+        return Array.ConvertAll(v, x => (x - mean) / Math.Sqrt(variance + 1e-5));
+    }
+
+    [Fact]
+    public void OneStep_MatchesTheEquationsWrittenOut()
+    {
+        const int inputs = 3, hidden = 4;
+        var cell = new SeqGen.Cells.LayerNormLstm<double>(inputs, hidden, seed: 2);
+        var random = new Random(5);
+        foreach (var parameter in cell.NamedParameters())
+        {
+            Span<double> v = parameter.Value;
+            for (int j = 0; j < v.Length; j++)
+                v[j] = random.NextDouble() * 2 - 1;
+        }
+        double[] x = { 0.3, -0.7, 1.1 }, h = { 0.2, -0.1, 0.4, 0.05 }, c = { 1.5, -2, 0.5, 3 };
+        double[] Project(string name, double[] v)
+        {
+            ReadOnlySpan<double> w = cell.Parameter(name);
+            var y = new double[hidden];
+            for (int r = 0; r < hidden; r++)
+                for (int k = 0; k < v.Length; k++)
+                    y[r] += w[r * v.Length + k] * v[k];
+            return y;
+        }
+        double[] Gate(string g, Func<double, double> f)
+        {
+            double[] nx = Norm(Project("W_" + g, x)), nh = Norm(Project("U_" + g, h));
+            ReadOnlySpan<double> gx = cell.Parameter("gx_" + g), gh = cell.Parameter("gh_" + g), b = cell.Parameter("b_" + g);
+            var a = new double[hidden];
+            for (int j = 0; j < hidden; j++)
+                a[j] = f(gx[j] * nx[j] + gh[j] * nh[j] + b[j]);
+            return a;
+        }
+        static double Sigmoid(double v) => 1 / (1 + Math.Exp(-v));
+        double[] i = Gate("i", Sigmoid), f = Gate("f", Sigmoid), o = Gate("o", Sigmoid), g = Gate("g", Math.Tanh);
+        var cNew = new double[hidden];
+        for (int j = 0; j < hidden; j++)
+            cNew[j] = f[j] * c[j] + i[j] * g[j];
+        double[] nc = Norm(cNew);
+        var stream = cell.CreateStream(1);
+        int hState = cell.StateName(0) == "h" ? 0 : 1, cState = 1 - hState;
+        Assert.Equal("c", cell.StateName(cState));
+        x.CopyTo(stream.Input(0));
+        h.CopyTo(stream.State(hState));
+        c.CopyTo(stream.State(cState));
+        cell.Step(stream);
+        ReadOnlySpan<double> gc = cell.Parameter("g_c"), bc = cell.Parameter("b_c");
+        for (int j = 0; j < hidden; j++)
+        {
+            Assert.Equal(o[j] * Math.Tanh(gc[j] * nc[j] + bc[j]), stream.State(hState)[j], 12);
+            // The carried state is c' itself, not its normalised form.
+            Assert.Equal(cNew[j], stream.State(cState)[j], 12);
+        }
+    }
+}

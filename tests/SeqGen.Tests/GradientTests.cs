@@ -1,3 +1,4 @@
+using System;
 using SeqGen.Cells;
 using SeqGen.Model;
 using SeqGen.Training;
@@ -23,6 +24,21 @@ public class GradientTests
     [Fact] public void LearnedLeakyRnn() => Check(new LearnedLeakyRnn<double>(inputSize: I, hiddenSize: H, seed: 1));
     [Fact] public void ResidualRnn() => Check(new ResidualRnn<double>(inputSize: I, hiddenSize: H, seed: 1));
     [Fact] public void SkipRnn() => Check(new SkipRnn<double>(inputSize: I, hiddenSize: H, seed: 1));
+
+    [Fact]
+    public void LayerNormLstm()
+    {
+        var cell = new LayerNormLstm<double>(inputSize: I, hiddenSize: H, seed: 1);
+        // Gains away from 1 and a cell-norm bias away from 0, so every path is exercised.
+        var random = new Random(3);
+        foreach (string name in new[] { "gx_i", "gh_i", "gx_f", "gh_f", "gx_o", "gh_o", "gx_g", "gh_g", "g_c", "b_c" })
+        {
+            Span<double> values = cell.Parameter(name);
+            for (int j = 0; j < values.Length; j++)
+                values[j] = 0.5 + random.NextDouble();
+        }
+        Check(cell);
+    }
 
     [Fact]
     public void TreeLstm() => Assert.Empty(GradientCheck.Run(new TreeLstm<double>(inputSize: I, hiddenSize: H, seed: 1), nodes: 4).Failures);
