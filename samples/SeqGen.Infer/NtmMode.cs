@@ -16,10 +16,9 @@ internal static class NtmMode
 {
     public static int Run(string path, string bits, int copies)
     {
-        IReadOnlyDictionary<string, string> meta = Weights.ReadMetadata(path);
-        string Get(string key) => meta.TryGetValue(key, out string? value) ? value : throw new InvalidDataException($"{path} has no '{key}' in its metadata; was it written by the lab's --ntm?");
-        int Number(string key) => int.TryParse(Get(key), NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value > 0 && value <= 4096
-            ? value : throw new InvalidDataException($"{path}: metadata '{key}' = '{Get(key)}' is not an integer from 1 to 4096.");
+        var meta = new SavedMetadata(path, "--ntm");
+        string Get(string key) => meta.Get(key);
+        int Number(string key) => meta.Number(key, 4096);
         if (Get("model") != "ntm")
             throw new InvalidDataException($"{path} holds a {Get("model")}, not a Neural Turing Machine.");
         string task = Get("task");

@@ -16,10 +16,9 @@ internal static class Seq2SeqMode
 {
     public static int Run(string path, string source, int beam)
     {
-        IReadOnlyDictionary<string, string> meta = Weights.ReadMetadata(path);
-        string Get(string key) => meta.TryGetValue(key, out string? value) ? value : throw new InvalidDataException($"{path} has no '{key}' in its metadata; was it written by the lab's --seq2seq?");
-        int Number(string key) => int.TryParse(Get(key), NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value > 0
-            ? value : throw new InvalidDataException($"{path}: metadata '{key}' = '{Get(key)}' is not a positive integer.");
+        var meta = new SavedMetadata(path, "--seq2seq");
+        string Get(string key) => meta.Get(key);
+        int Number(string key) => meta.Number(key);
         if (Get("model") != "seq2seq" || Get("encoder_cell") != "Gru" || Get("decoder_cell") != "AttentionGru")
             throw new InvalidDataException($"{path} holds a {Get("model")} of {Get("encoder_cell")} and {Get("decoder_cell")}; this tool decodes a seq2seq of Gru and AttentionGru.");
         AttentionScore? score = Get("score") switch
