@@ -18,11 +18,11 @@ namespace SeqGen.Lab;
 /// linear read-out, the next character the target at every step; the training text cut into
 /// <c>batch</c> contiguous streams read chunk by chunk with the state carried from chunk to chunk
 /// (truncated BPTT); Adam 2e-3 decayed by 0.97 per epoch after the tenth, gradients clipped to
-/// global norm 5. The first 95 % of the file trains, the last 5 % validates (char-rnn's split), read the same way.
+/// global norm 5. The first 90 % of the file trains, the last 10 % validates, read the same way.
 /// </summary>
 internal sealed class TextModel
 {
-    public sealed record Settings(int Layers = 2, int Hidden = 128, int Embedding = 64, int Chunk = 50, int Batch = 50, double LearningRate = 2e-3, double Clip = 5, double Dropout = 0, double Validation = 0.05, int Seed = 1);
+    public sealed record Settings(int Layers = 2, int Hidden = 128, int Embedding = 64, int Chunk = 50, int Batch = 50, double LearningRate = 2e-3, double Clip = 5, double Dropout = 0, double Validation = 0.1, int Seed = 1);
 
     public sealed record Result(List<(double Epoch, double Validation)> Curve, double Seconds, double CharactersPerSecond);
 
