@@ -22,6 +22,7 @@ public class OnnxExportTests
     {
         "Lstm" => new Lstm(input, Hidden, seed),
         "DiagonalPeepholeLstm" => new DiagonalPeepholeLstm(input, Hidden, seed),
+        "CoupledLstm" => new CoupledLstm(input, Hidden, seed),
         "Gru" => new Gru(input, Hidden, seed),
         "ChoGru" => new ChoGru(input, Hidden, seed),
         "ElmanRnn" => new ElmanRnn(input, Hidden, seed),
@@ -73,6 +74,7 @@ public class OnnxExportTests
     [InlineData("Lstm", 2, true)]
     [InlineData("Lstm", 1, false)]
     [InlineData("DiagonalPeepholeLstm", 1, true)]
+    [InlineData("CoupledLstm", 2, true)]
     [InlineData("Gru", 2, true)]
     [InlineData("ChoGru", 1, true)]
     [InlineData("ElmanRnn", 2, false)]
@@ -135,6 +137,6 @@ public class OnnxExportTests
     {
         var error = Assert.Throws<NotSupportedException>(() => OnnxExport.Export(Stack("PeepholeLstm", 2, true)));
         Assert.Contains("Layer 0 (forward) is a PeepholeLstm, which no ONNX operator computes", error.Message);
-        Assert.Contains("Lstm, DiagonalPeepholeLstm, Gru, ChoGru, ElmanRnn and ElmanReluRnn", error.Message);
+        Assert.Contains("Lstm, DiagonalPeepholeLstm, CoupledLstm, Gru, ChoGru, ElmanRnn and ElmanReluRnn", error.Message);
     }
 }

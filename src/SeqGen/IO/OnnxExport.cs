@@ -19,7 +19,7 @@ namespace SeqGen.IO;
 /// directions·hidden] (or the head's [steps, batch, outputs]), <c>h_n</c> [layers·directions,
 /// batch, hidden] and, for LSTMs, <c>c_n</c>, in PyTorch's order. Steps past a sequence's length
 /// are zero in ONNX's output. Cells: <c>Lstm</c>, <c>DiagonalPeepholeLstm</c> (peepholes P),
-/// <c>Gru</c> (<c>linear_before_reset = 1</c>), <c>ChoGru</c> (0), <c>ElmanRnn</c> (Tanh),
+/// <c>CoupledLstm</c> (<c>input_forget = 1</c>), <c>Gru</c> (<c>linear_before_reset = 1</c>), <c>ChoGru</c> (0), <c>ElmanRnn</c> (Tanh),
 /// <c>ElmanReluRnn</c> (Relu); any other cell is a <see cref="NotSupportedException"/> naming it.
 /// </summary>
 public static class OnnxExport
@@ -87,6 +87,8 @@ public static class OnnxExport
             };
             if (layer.Op == "GRU")
                 attributes.Add(IntAttribute("linear_before_reset", layer.LinearBeforeReset ? 1 : 0));
+            if (layer.InputForget)
+                attributes.Add(IntAttribute("input_forget", 1));
             if (layer.Op == "RNN")
                 attributes.Add(StringsAttribute("activations", directions == 2 ? new[] { layer.Activation!, layer.Activation! } : new[] { layer.Activation! }));
             nodes.Add(Node(layer.Op, inputs.ToArray(), outputs.ToArray(), $"layer{l}", attributes.ToArray()));
@@ -237,7 +239,7 @@ public static class OnnxExport
     {
         public string Op = "";
         public int Gates, InputSize;
-        public bool LinearBeforeReset;
+        public bool LinearBeforeReset, InputForget;
         public string? Activation;
         public float[] W = [], R = [], B = [];
         public float[]? P;
@@ -254,47 +256,64 @@ public static class OnnxExport
             {
                 RecurrentCellBase<T> cell = stack.Cell(l, d);
                 // Per ONNX gate: the input matrix, the recurrent matrix, the input-side and recurrent-side biases (null: zero).
-                (string W, string U, string? Wb, string? Rb)[] gates;
+                (string? W, string? U, string? Wb, string? Rb)[] gates;
                 switch (cell)
                 {
                     case DiagonalPeepholeLstm<T>:
                     case Lstm<T>:
                         layer.Op = "LSTM";
-                        gates = new (string, string, string?, string?)[] { ("W_i", "U_i", "b_i", null), ("W_o", "U_o", "b_o", null), ("W_f", "U_f", "b_f", null), ("W_g", "U_g", "b_g", null) };
+                        gates = new (string?, string?, string?, string?)[] { ("W_i", "U_i", "b_i", null), ("W_o", "U_o", "b_o", null), ("W_f", "U_f", "b_f", null), ("W_g", "U_g", "b_g", null) };
+                        break;
+                    case CoupledLstm<T>:
+                        // input_forget = 1: ONNX Runtime computes the forget gate as 1 − i and ignores its weights;
+                        // 1 − f = sigmoid(−(W_f x + U_f h + b_f)), so the input gate takes f's weights negated.
+                        layer.Op = "LSTM";
+                        layer.InputForget = true;
+                        gates = new (string?, string?, string?, string?)[] { ("W_f", "U_f", "b_f", null), ("W_o", "U_o", "b_o", null), (null, null, null, null), ("W_g", "U_g", "b_g", null) };
                         break;
                     case Gru<T>:
                         layer.Op = "GRU";
                         layer.LinearBeforeReset = true;
-                        gates = new (string, string, string?, string?)[] { ("W_z", "U_z", "b_iz", "b_hz"), ("W_r", "U_r", "b_ir", "b_hr"), ("W_n", "U_n", "b_in", "b_hn") };
+                        gates = new (string?, string?, string?, string?)[] { ("W_z", "U_z", "b_iz", "b_hz"), ("W_r", "U_r", "b_ir", "b_hr"), ("W_n", "U_n", "b_in", "b_hn") };
                         break;
                     case ChoGru<T>:
                         layer.Op = "GRU";
-                        gates = new (string, string, string?, string?)[] { ("W_z", "U_z", "b_z", null), ("W_r", "U_r", "b_r", null), ("W_n", "U_n", "b_n", null) };
+                        gates = new (string?, string?, string?, string?)[] { ("W_z", "U_z", "b_z", null), ("W_r", "U_r", "b_r", null), ("W_n", "U_n", "b_n", null) };
                         break;
                     case ElmanRnn<T>:
                     case ElmanReluRnn<T>:
                         layer.Op = "RNN";
                         layer.Activation = cell is ElmanRnn<T> ? "Tanh" : "Relu";
-                        gates = new (string, string, string?, string?)[] { ("W", "U", "b", null) };
+                        gates = new (string?, string?, string?, string?)[] { ("W", "U", "b", null) };
                         break;
                     default:
                         throw new NotSupportedException(
                             $"Layer {l}{(stack.Directions == 2 ? (d == 0 ? " (forward)" : " (reverse)") : "")} is a {cell.GetType().Name}, which no ONNX operator computes; " +
-                            "ONNX export covers Lstm, DiagonalPeepholeLstm, Gru, ChoGru, ElmanRnn and ElmanReluRnn layers.");
+                            "ONNX export covers Lstm, DiagonalPeepholeLstm, CoupledLstm, Gru, ChoGru, ElmanRnn and ElmanReluRnn layers.");
                 }
                 if (cell.StateSize(cell.OutputState) != hidden)
                     throw new NotSupportedException($"Layer {l} has hidden size {cell.StateSize(cell.OutputState)}, the stack {hidden}; an ONNX layer has one.");
                 layer.Gates = gates.Length;
                 layer.InputSize = l == 0 ? stack.InputSize : stack.OutputSize;
+                int wFrom = w.Count, rFrom = r.Count, bFrom = b.Count;
                 foreach (var gate in gates)
                 {
-                    w.AddRange(ToFloats<T>(cell.Parameter(gate.W)));
-                    r.AddRange(ToFloats<T>(cell.Parameter(gate.U)));
+                    w.AddRange(gate.W is null ? new float[hidden * layer.InputSize] : ToFloats<T>(cell.Parameter(gate.W)));
+                    r.AddRange(gate.U is null ? new float[hidden * hidden] : ToFloats<T>(cell.Parameter(gate.U!)));
                 }
                 foreach (var gate in gates)
                     b.AddRange(gate.Wb is null ? new float[hidden] : ToFloats<T>(cell.Parameter(gate.Wb)));
                 foreach (var gate in gates)
                     b.AddRange(gate.Rb is null ? new float[hidden] : ToFloats<T>(cell.Parameter(gate.Rb)));
+                if (layer.InputForget)
+                {
+                    for (int i = 0; i < hidden * layer.InputSize; i++)
+                        w[wFrom + i] = -w[wFrom + i];
+                    for (int i = 0; i < hidden * hidden; i++)
+                        r[rFrom + i] = -r[rFrom + i];
+                    for (int i = 0; i < hidden; i++)
+                        b[bFrom + i] = -b[bFrom + i];
+                }
                 if (cell is DiagonalPeepholeLstm<T>)
                 {
                     foreach (string peephole in new[] { "p_i", "p_o", "p_f" })
