@@ -64,7 +64,7 @@ var ntmEpisodes = new Option<int?>("--ntm-episodes") { Description = "Training e
 var ntmSeeds = new Option<int>("--ntm-seeds") { Description = "Seeds (--ntm).", DefaultValueFactory = _ => 3 };
 var ntmController = new Option<string>("--ntm-controller") { Description = "lstm or feedforward (--ntm).", DefaultValueFactory = _ => "lstm" };
 var ntmBaseline = new Option<bool>("--ntm-baseline") { Description = "Also train the LSTM baseline on the same episodes (--ntm).", DefaultValueFactory = _ => true };
-var resume = new Option<bool>("--resume") { Description = "Continue the default run where Ctrl+C stopped it (from the checkpoints in --output), exactly; finished runs are read back." };
+var resume = new Option<bool>("--resume") { Description = "Continue the default run or --text where Ctrl+C stopped it (from the checkpoints in --output), exactly; finished runs are read back." };
 var tour = new Option<string?>("--tour") { Description = "The lecture's remedies, one run each on --task at the first of --lengths (default 100): all, or comma-separated sections: leaky, skip, gated; writes tour.md and tour-*.png.", Arity = ArgumentArity.ZeroOrOne };
 var output = new Option<string>("--output") { Description = "Folder for the results table, the loss curves and gradient norms (CSV) and the charts (PNG).", DefaultValueFactory = _ => "lab-output" };
 
@@ -140,6 +140,13 @@ try
     string folder = parsed.GetValue(output)!;
     Directory.CreateDirectory(folder);
 
+    // Ctrl+C stops after the step in progress and saves the run; a second Ctrl+C ends the process at once.
+    using var interrupt = new System.Threading.CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = !interrupt.IsCancellationRequested;
+        interrupt.Cancel();
+    };
     if (parsed.GetValue(textOption) is { } textPath)
     {
         bool Given(Option option) => parsed.GetResult(option) is { Implicit: false };
@@ -152,7 +159,7 @@ try
             Seed: options.Seed);
         double sampleTemperature = parsed.GetValue(temperature) is > 0 and var temp ? temp : throw new ArgumentException("--temperature must be positive.");
         int samples = parsed.GetValue(sampleLength) is >= 0 and var count ? count : throw new ArgumentException("--sample-length must not be negative.");
-        return TextModel.Run(textPath, textSettings, Positive(parsed.GetValue(textEpochs), "--text-epochs"), samples, sampleTemperature, folder);
+        return TextModel.Run(textPath, textSettings, Positive(parsed.GetValue(textEpochs), "--text-epochs"), samples, sampleTemperature, folder, interrupt.Token, parsed.GetValue(resume));
     }
     if (parsed.GetResult(tour) is not null)
     {
@@ -171,13 +178,6 @@ try
     Console.WriteLine($"Task {taskName}: {options.Steps} steps of batch {options.Batch}, hidden {options.Hidden}, {optimizerName} lr {options.LearningRate}, clip {clipMode}; " +
         $"baseline {tasks[0].Baseline:F3} ({tasks[0].BaselineMeaning}), solved below {Trainer.SolvedFraction * tasks[0].Baseline:F4}.");
     var results = new List<TrainingResult>();
-    // Ctrl+C stops after the step in progress and saves the run; a second Ctrl+C ends the process at once.
-    using var interrupt = new System.Threading.CancellationTokenSource();
-    Console.CancelKeyPress += (_, e) =>
-    {
-        e.Cancel = !interrupt.IsCancellationRequested;
-        interrupt.Cancel();
-    };
     var resumable = new ResumableRun(Path.Combine(folder, "checkpoints"), parsed.GetValue(resume), interrupt.Token);
     if (!Console.IsOutputRedirected)
     {

@@ -4,7 +4,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Text;
+using System.Text.Json;
+using System.Threading;
 using SeqGen.Cells;
+using SeqGen.IO;
 using SeqGen.Model;
 using SeqGen.Modules;
 using SeqGen.Numerics;
@@ -24,7 +27,7 @@ internal sealed class TextModel
 {
     public sealed record Settings(int Layers = 2, int Hidden = 128, int Embedding = 64, int Chunk = 50, int Batch = 50, double LearningRate = 2e-3, double Clip = 5, double Dropout = 0, double Validation = 0.1, int Seed = 1);
 
-    public sealed record Result(List<(double Epoch, double Validation)> Curve, double Seconds, double CharactersPerSecond);
+    public sealed record Result(List<(double Epoch, double Validation)> Curve, double Seconds, double CharactersPerSecond, bool Interrupted = false);
 
     private readonly int[] _codes;
     private readonly int _split;
@@ -33,7 +36,8 @@ internal sealed class TextModel
     private readonly RecurrentStack<float> _stack;
     private readonly Linear<float> _head;
     private readonly ModuleDict<float> _model;
-    private readonly StackWorkspace<float> _ws;
+    // Training carries its state from chunk to chunk; validation reads in its own workspace so it never disturbs that state.
+    private readonly StackWorkspace<float> _ws, _validation;
     private readonly int[] _ids, _targets;
     private readonly float[] _logits, _dLogits;
 
@@ -60,6 +64,7 @@ internal sealed class TextModel
         _head = new Linear<float>(settings.Hidden, vocabulary, seed: settings.Seed + 10);
         _model = new ModuleDict<float> { ["embedding"] = _embedding, ["lstm"] = _stack, ["head"] = _head };
         _ws = _stack.CreateWorkspace(settings.Chunk, settings.Batch);
+        _validation = _stack.CreateWorkspace(settings.Chunk, settings.Batch);
         _ids = new int[settings.Chunk * settings.Batch];
         _targets = new int[settings.Chunk * settings.Batch];
         _logits = new float[settings.Chunk * settings.Batch * vocabulary];
@@ -88,12 +93,12 @@ internal sealed class TextModel
         }
     }
 
-    private double Forward()
+    private double Forward(StackWorkspace<float> ws)
     {
         int steps = _settings.Chunk, rows = steps * _settings.Batch;
-        _embedding.Forward(_ids, _ws.Input.Slice(0, rows * _settings.Embedding));
-        _stack.Forward(_ws, steps);
-        _head.Forward(_ws.Output(steps), _logits, rows);
+        _embedding.Forward(_ids, ws.Input.Slice(0, rows * _settings.Embedding));
+        _stack.Forward(ws, steps);
+        _head.Forward(ws.Output(steps), _logits, rows);
         return double.CreateChecked(Losses.SoftmaxCrossEntropy<float>(_logits, _targets, Alphabet.Length, _dLogits));
     }
 
@@ -102,28 +107,32 @@ internal sealed class TextModel
     {
         bool training = _model.IsTraining;
         _model.Eval();
-        _ws.ResetStates();
+        _validation.ResetStates();
         int chunks = Chunks(_split, _codes.Length);
         double total = 0;
         for (int k = 0; k < chunks; k++)
         {
             FillChunk(_split, _codes.Length, k);
-            total += Forward();
-            _ws.CarryStates();
+            total += Forward(_validation);
+            _validation.CarryStates();
         }
-        _ws.ResetStates();
         if (training)
             _model.Train();
         return total / chunks;
     }
 
-    public static int Run(string path, Settings settings, int epochs, int sampleLength, double temperature, string folder)
+    public static int Run(string path, Settings settings, int epochs, int sampleLength, double temperature, string folder, CancellationToken token = default, bool resume = false)
     {
         if (!File.Exists(path))
             throw new FileNotFoundException($"--text: no file at '{path}'.", path);
         var model = new TextModel(File.ReadAllText(path), settings);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Text {Path.GetFileName(path)}: {model._codes.Length} characters, {model.Alphabet.Length} distinct; embedding {settings.Embedding}, {settings.Layers} x LSTM {settings.Hidden}, chunks of {settings.Chunk} in {settings.Batch} streams, Adam {settings.LearningRate}, clip {settings.Clip}, dropout {settings.Dropout} between layers, {epochs} epochs; validation before training {model.Validate():F3} nats per character."));
-        Result result = model.Train(epochs, Console.WriteLine);
+        Result result = model.Train(epochs, Console.WriteLine, token, Path.Combine(folder, "checkpoints"), resume);
+        if (result.Interrupted)
+        {
+            Console.WriteLine($"Interrupted: saved the text run in {Path.Combine(folder, "checkpoints")}; rerun with the same options and --resume to continue exactly.");
+            return 130;
+        }
         string sample = sampleLength == 0 ? "" : model.Sample(sampleLength, temperature, new SeededRandom(settings.Seed));
         var (_, final) = result.Curve[^1];
         double best = double.PositiveInfinity;
@@ -155,26 +164,85 @@ internal sealed class TextModel
         return 0;
     }
 
-    public Result Train(int epochs, Action<string>? report = null)
+    /// <summary>Where a stopped run continues: the next epoch and chunk, and what was measured so far.</summary>
+    private sealed class Progress
+    {
+        public string Settings { get; set; } = "";
+        public int Epoch { get; set; }
+        public int Chunk { get; set; }
+        public double Running { get; set; }
+        public double LearningRate { get; set; }
+        public double TrainingSeconds { get; set; }
+        public long Characters { get; set; }
+        public double[] CurveEpochs { get; set; } = [];
+        public double[] CurveLosses { get; set; } = [];
+    }
+
+    /// <summary>
+    /// Trains for <paramref name="epochs"/>. A cancelled <paramref name="token"/> stops before the
+    /// next chunk and, with a <paramref name="saveFolder"/>, saves everything a resumed run needs
+    /// — the parameters, Adam's moments, the dropout source, the state carried into the next
+    /// chunk and the curve so far — so that <paramref name="resume"/> continues exactly.
+    /// </summary>
+    public Result Train(int epochs, Action<string>? report = null, CancellationToken token = default, string? saveFolder = null, bool resume = false)
     {
         var optimizer = new Adam<float>(_model, _settings.LearningRate);
         var curve = new List<(double, double)>();
         int chunks = Chunks(0, _split), every = Math.Max(1, chunks / 4);
         var clock = Stopwatch.StartNew();
-        double trainingSeconds = 0;
+        double trainingSeconds = 0, running = 0;
         long characters = 0;
-        for (int epoch = 0; epoch < epochs; epoch++)
+        int firstEpoch = 0, firstChunk = 0;
+        string checkpoint = Path.Combine(saveFolder ?? ".", "text.ckpt"), states = Path.Combine(saveFolder ?? ".", "text-states.safetensors"), progressPath = Path.Combine(saveFolder ?? ".", "text-run.json");
+        if (resume)
         {
-            if (epoch >= 10)
-                optimizer.LearningRate *= 0.97;
-            _ws.ResetStates();
-            double running = 0;
-            var epochClock = Stopwatch.StartNew();
-            for (int k = 0; k < chunks; k++)
+            if (saveFolder is null || !File.Exists(progressPath))
+                throw new ArgumentException($"--resume: there is no stopped text run in {saveFolder}.");
+            Progress saved = JsonSerializer.Deserialize<Progress>(File.ReadAllText(progressPath)) ?? throw new InvalidDataException($"{progressPath} is empty.");
+            if (saved.Settings != _settings.ToString())
+                throw new ArgumentException($"--resume: the text run was saved with {saved.Settings}; this one has {_settings}.");
+            Checkpoint.Load(checkpoint, _model, optimizer, _stack.DropoutRandom);
+            var carried = SafeTensors.Read(states);
+            ForEachState((name, span) =>
             {
+                double[] values = carried.TryGetValue(name, out SafeTensor? tensor) && tensor.Values.Length == span.Length
+                    ? tensor.Values : throw new InvalidDataException($"{states} has no carried state '{name}' of {span.Length} values.");
+                for (int i = 0; i < span.Length; i++)
+                    span[i] = (float)values[i];
+            });
+            (firstEpoch, firstChunk, running, trainingSeconds, characters) = (saved.Epoch, saved.Chunk, saved.Running, saved.TrainingSeconds, saved.Characters);
+            optimizer.LearningRate = saved.LearningRate;
+            for (int i = 0; i < saved.CurveEpochs.Length; i++)
+                curve.Add((saved.CurveEpochs[i], saved.CurveLosses[i]));
+        }
+        for (int epoch = firstEpoch; epoch < epochs; epoch++)
+        {
+            bool continuing = epoch == firstEpoch && firstChunk > 0;
+            if (!continuing)
+            {
+                if (epoch >= 10)
+                    optimizer.LearningRate *= 0.97;
+                _ws.ResetStates();
+                running = 0;
+            }
+            var epochClock = Stopwatch.StartNew();
+            for (int k = continuing ? firstChunk : 0; k < chunks; k++)
+            {
+                if (token.IsCancellationRequested)
+                {
+                    trainingSeconds += epochClock.Elapsed.TotalSeconds;
+                    if (saveFolder is not null)
+                        Save(saveFolder, checkpoint, states, progressPath, optimizer, new Progress
+                        {
+                            Settings = _settings.ToString(), Epoch = epoch, Chunk = k, Running = running, LearningRate = optimizer.LearningRate,
+                            TrainingSeconds = trainingSeconds, Characters = characters,
+                            CurveEpochs = curve.ConvertAll(c => c.Item1).ToArray(), CurveLosses = curve.ConvertAll(c => c.Item2).ToArray(),
+                        }, (long)epoch * chunks + k);
+                    return new Result(curve, clock.Elapsed.TotalSeconds, characters / Math.Max(trainingSeconds, 1e-9), Interrupted: true);
+                }
                 FillChunk(0, _split, k);
                 _model.ZeroGradients();
-                running += Forward();
+                running += Forward(_ws);
                 int rows = _settings.Chunk * _settings.Batch;
                 _head.Backward(_ws.Output(_settings.Chunk), _dLogits, _ws.OutputGradient(_settings.Chunk), rows);
                 _stack.Backward(_ws, _settings.Chunk);
@@ -197,7 +265,30 @@ internal sealed class TextModel
             curve.Add((epoch + 1, end));
             report?.Invoke(string.Create(CultureInfo.InvariantCulture, $"text epoch {epoch + 1}: training {running / chunks:F3}, validation {end:F3} nats per character, {clock.Elapsed.TotalSeconds:F0} s"));
         }
-        return new Result(curve, clock.Elapsed.TotalSeconds, characters / trainingSeconds);
+        if (saveFolder is not null && File.Exists(progressPath))
+            File.Delete(progressPath);
+        return new Result(curve, clock.Elapsed.TotalSeconds, characters / Math.Max(trainingSeconds, 1e-9));
+    }
+
+    // Every state the training workspace carries into its next chunk, by a stable name.
+    private void ForEachState(Action<string, Span<float>> visit)
+    {
+        for (int l = 0; l < _stack.Layers; l++)
+            for (int d = 0; d < _stack.Directions; d++)
+                for (int s = 0; s < _stack.Cell(l, d).StateCount; s++)
+                    visit($"layer{l}.{d}.{s}", _ws.InitialState(l, d, s));
+    }
+
+    private void Save(string folder, string checkpoint, string states, string progressPath, Adam<float> optimizer, Progress progress, long step)
+    {
+        Directory.CreateDirectory(folder);
+        Checkpoint.Save(checkpoint, _model, optimizer, _stack.DropoutRandom, step);
+        var carried = new List<SafeTensor>();
+        ForEachState((name, span) => carried.Add(new SafeTensor(name, "F32", new[] { span.Length }, Array.ConvertAll(span.ToArray(), v => (double)v))));
+        SafeTensors.Write(states, carried, asFloat32: true);
+        string temporary = progressPath + ".tmp";
+        File.WriteAllText(temporary, JsonSerializer.Serialize(progress));
+        File.Move(temporary, progressPath, overwrite: true);
     }
 
     /// <summary>Streams the trained model one character at a time, sampling each next one at <paramref name="temperature"/>.</summary>

@@ -209,3 +209,37 @@ public class LabInterruptTests
         }
     }
 }
+
+/// <summary>The text model stopped mid-epoch and resumed gives the curve of a run never stopped.</summary>
+public class TextModelResumeTests
+{
+    [Fact]
+    public void AStoppedTextRun_ResumesExactly()
+    {
+        var text = new System.Text.StringBuilder();
+        var random = new Random(3);
+        string[] words = { "the ", "cat ", "sat ", "on ", "a ", "mat. ", "dog ", "ran ", "far. " };
+        while (text.Length < 12_000)
+            text.Append(words[random.Next(words.Length)]);
+        var settings = new TextModel.Settings(Hidden: 16, Embedding: 8, Chunk: 16, Batch: 8, Dropout: 0.2, Seed: 2);
+        string folder = Path.Combine(Path.GetTempPath(), $"seqgen-text-{Guid.NewGuid():N}");
+        try
+        {
+            TextModel.Result reference = new TextModel(text.ToString(), settings).Train(2);
+            using var stop = new System.Threading.CancellationTokenSource();
+            int reports = 0;
+            TextModel.Result stopped = new TextModel(text.ToString(), settings).Train(2, _ => { if (++reports == 5) stop.Cancel(); }, stop.Token, folder);
+            Assert.True(stopped.Interrupted);
+            Assert.True(File.Exists(Path.Combine(folder, "text.ckpt")));
+            TextModel.Result resumed = new TextModel(text.ToString(), settings).Train(2, null, default, folder, resume: true);
+            Assert.False(resumed.Interrupted);
+            Assert.Equal(reference.Curve, resumed.Curve);
+            Assert.Throws<ArgumentException>(() => new TextModel(text.ToString(), settings with { Hidden = 17 }).Train(2, null, default, folder, resume: true));
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+                Directory.Delete(folder, recursive: true);
+        }
+    }
+}
