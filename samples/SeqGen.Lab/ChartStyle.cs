@@ -89,10 +89,35 @@ internal static class ChartStyle
         int low = (int)Math.Floor(limits.Bottom), high = (int)Math.Ceiling(limits.Top);
         int every = Math.Max(1, (int)Math.Ceiling((high - low) / 8.0));
         var ticks = new ScottPlot.TickGenerators.NumericManual();
+        int visible = 0;
         for (int power = low - ((low % every) + every) % every; power <= high; power += every)
+        {
             ticks.AddMajor(power, PowerOfTen(power));
+            visible += power >= limits.Bottom && power <= limits.Top ? 1 : 0;
+        }
+        // Data within about one decade: label round values inside it instead (0.15, 0.2, 0.25).
+        if (visible < 2)
+        {
+            ticks = new ScottPlot.TickGenerators.NumericManual();
+            double from = Math.Pow(10, limits.Bottom), to = Math.Pow(10, limits.Top);
+            double step = NiceStep((to - from) / 5);
+            for (double value = Math.Ceiling(from / step) * step; value <= to; value += step)
+                ticks.AddMajor(Math.Log10(value), value.ToString("G3", CultureInfo.InvariantCulture));
+        }
         plot.Axes.Left.TickGenerator = ticks;
         plot.YLabel(label);
+    }
+
+    // 1, 2 or 5 times a power of ten, the nearest at or above the rough step.
+    private static double NiceStep(double rough)
+    {
+        double power = Math.Pow(10, Math.Floor(Math.Log10(rough)));
+        foreach (double factor in new[] { 1.0, 2.0, 5.0, 10.0 })
+        {
+            if (factor * power >= rough)
+                return factor * power;
+        }
+        return 10 * power;
     }
 
     /// <summary>10^k as a reader writes it: 0.01 … 1000 in full, beyond that 10⁴, 10⁻³.</summary>
