@@ -400,57 +400,25 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
         writer.Line($"ws.{address.Prepared(group)}.Backward({rows}, {dOut}, {total}, {Weights(group)}, {dOperand}, {cols});");
     }
 
+    // One call per row to the runtime's vectorised layer norm (SeqGen.CompilerServices.VectorMath).
     private void EmitLayerNormForward(SourceWriter writer, LayerNormOperation op)
     {
-        using (writer.Block(""))
+        string n = CodeText.Size(op.Input.Length);
+        using (writer.Block("for (int b = 0; b < B; b++)"))
         {
-            writer.Line($"int n = {CodeText.Size(op.Input.Length)};");
-            writer.Line("T count = T.CreateTruncating(n);");
-            using (writer.Block("for (int b = 0; b < B; b++)"))
-            {
-                writer.Line($"int ri = {address.RowStart(op.Input, false)};");
-                writer.Line($"int ro = {address.RowStart(op.Output, false)};");
-                writer.Line("T mean = T.Zero;");
-                writer.Line($"for (int j = 0; j < n; j++) mean += {address.Array(op.Input, false)}[ri + j];");
-                writer.Line("mean /= count;");
-                writer.Line("T variance = T.Zero;");
-                using (writer.Block("for (int j = 0; j < n; j++)"))
-                {
-                    writer.Line($"T centred = {address.Array(op.Input, false)}[ri + j] - mean;");
-                    writer.Line("variance += centred * centred;");
-                }
-                writer.Line("T rstd = T.One / T.Sqrt(variance / count + T.CreateTruncating(1e-5));");
-                writer.Line($"{address.Array(op.Stats, false)}[{address.RowStart(op.Stats, false)}] = rstd;");
-                writer.Line($"for (int j = 0; j < n; j++) {address.Array(op.Output, false)}[ro + j] = ({address.Array(op.Input, false)}[ri + j] - mean) * rstd;");
-            }
+            writer.Line($"{address.Array(op.Stats, false)}[{address.RowStart(op.Stats, false)}] = global::SeqGen.CompilerServices.VectorMath.LayerNormRow<T>(" +
+                $"{address.Array(op.Input, false)}.AsSpan({address.RowStart(op.Input, false)}, {n}), {address.Array(op.Output, false)}.AsSpan({address.RowStart(op.Output, false)}, {n}));");
         }
     }
 
     private void EmitLayerNormBackward(SourceWriter writer, LayerNormOperation op)
     {
-        string y = address.Array(op.Output, false);
-        string dy = address.Array(op.Output, true);
-        string dx = address.Array(op.Input, true);
-        using (writer.Block(""))
+        string n = CodeText.Size(op.Input.Length);
+        using (writer.Block("for (int b = 0; b < B; b++)"))
         {
-            writer.Line($"int n = {CodeText.Size(op.Input.Length)};");
-            writer.Line("T count = T.CreateTruncating(n);");
-            using (writer.Block("for (int b = 0; b < B; b++)"))
-            {
-                writer.Line($"int qi = {address.RowStart(op.Input, true)};");
-                writer.Line($"int qo = {address.RowStart(op.Output, true)};");
-                writer.Line($"int ro = {address.RowStart(op.Output, false)};");
-                writer.Line($"T rstd = {address.Array(op.Stats, false)}[{address.RowStart(op.Stats, false)}];");
-                writer.Line("T meanDy = T.Zero, meanDyY = T.Zero;");
-                using (writer.Block("for (int j = 0; j < n; j++)"))
-                {
-                    writer.Line($"meanDy += {dy}[qo + j];");
-                    writer.Line($"meanDyY += {dy}[qo + j] * {y}[ro + j];");
-                }
-                writer.Line("meanDy /= count;");
-                writer.Line("meanDyY /= count;");
-                writer.Line($"for (int j = 0; j < n; j++) {dx}[qi + j] += rstd * ({dy}[qo + j] - meanDy - {y}[ro + j] * meanDyY);");
-            }
+            writer.Line($"global::SeqGen.CompilerServices.VectorMath.LayerNormRowBackward<T>({address.Array(op.Output, false)}.AsSpan({address.RowStart(op.Output, false)}, {n}), " +
+                $"{address.Array(op.Output, true)}.AsSpan({address.RowStart(op.Output, true)}, {n}), {address.Array(op.Stats, false)}[{address.RowStart(op.Stats, false)}], " +
+                $"{address.Array(op.Input, true)}.AsSpan({address.RowStart(op.Input, true)}, {n}));");
         }
     }
 }

@@ -213,4 +213,76 @@ public static class VectorMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void AddTo<T>(T[] target, int index, Vector<T> value) where T : unmanaged, IFloatingPointIeee754<T> =>
         (new Vector<T>(target, index) + value).CopyTo(target, index);
+
+    /// <summary>
+    /// layernorm of one row: y = (x − mean(x)) / sqrt(var(x) + 1e-5), the population variance over
+    /// the row; returns 1 / sqrt(var + 1e-5) for the backward.
+    /// </summary>
+    public static T LayerNormRow<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T count = T.CreateTruncating(x.Length);
+        T mean = Sum(x) / count;
+        var meanVector = new Vector<T>(mean);
+        var squares = Vector<T>.Zero;
+        int j = 0;
+        for (; j <= x.Length - Vector<T>.Count; j += Vector<T>.Count)
+        {
+            Vector<T> centred = new Vector<T>(x.Slice(j)) - meanVector;
+            squares += centred * centred;
+        }
+        T variance = Vector.Sum(squares);
+        for (; j < x.Length; j++)
+            variance += (x[j] - mean) * (x[j] - mean);
+        T rstd = T.One / T.Sqrt(variance / count + T.CreateTruncating(1e-5));
+        var rstdVector = new Vector<T>(rstd);
+        j = 0;
+        for (; j <= x.Length - Vector<T>.Count; j += Vector<T>.Count)
+            ((new Vector<T>(x.Slice(j)) - meanVector) * rstdVector).CopyTo(y.Slice(j));
+        for (; j < x.Length; j++)
+            y[j] = (x[j] - mean) * rstd;
+        return rstd;
+    }
+
+    /// <summary>The backward of <see cref="LayerNormRow{T}"/>: dx += rstd · (dy − mean(dy) − y · mean(dy · y)).</summary>
+    public static void LayerNormRowBackward<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, T rstd, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T count = T.CreateTruncating(y.Length);
+        var sumDy = Vector<T>.Zero;
+        var sumDyY = Vector<T>.Zero;
+        int j = 0;
+        for (; j <= y.Length - Vector<T>.Count; j += Vector<T>.Count)
+        {
+            var d = new Vector<T>(dy.Slice(j));
+            sumDy += d;
+            sumDyY += d * new Vector<T>(y.Slice(j));
+        }
+        T meanDy = Vector.Sum(sumDy), meanDyY = Vector.Sum(sumDyY);
+        for (; j < y.Length; j++)
+        {
+            meanDy += dy[j];
+            meanDyY += dy[j] * y[j];
+        }
+        meanDy /= count;
+        meanDyY /= count;
+        var rstdVector = new Vector<T>(rstd);
+        var meanDyVector = new Vector<T>(meanDy);
+        var meanDyYVector = new Vector<T>(meanDyY);
+        j = 0;
+        for (; j <= y.Length - Vector<T>.Count; j += Vector<T>.Count)
+            (new Vector<T>(dx.Slice(j)) + rstdVector * (new Vector<T>(dy.Slice(j)) - meanDyVector - new Vector<T>(y.Slice(j)) * meanDyYVector)).CopyTo(dx.Slice(j));
+        for (; j < y.Length; j++)
+            dx[j] += rstd * (dy[j] - meanDy - y[j] * meanDyY);
+    }
+
+    private static T Sum<T>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var sum = Vector<T>.Zero;
+        int j = 0;
+        for (; j <= x.Length - Vector<T>.Count; j += Vector<T>.Count)
+            sum += new Vector<T>(x.Slice(j));
+        T total = Vector.Sum(sum);
+        for (; j < x.Length; j++)
+            total += x[j];
+        return total;
+    }
 }
