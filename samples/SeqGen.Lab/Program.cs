@@ -64,7 +64,7 @@ var ntmEpisodes = new Option<int?>("--ntm-episodes") { Description = "Training e
 var ntmSeeds = new Option<int>("--ntm-seeds") { Description = "Seeds (--ntm).", DefaultValueFactory = _ => 3 };
 var ntmController = new Option<string>("--ntm-controller") { Description = "lstm or feedforward (--ntm).", DefaultValueFactory = _ => "lstm" };
 var ntmBaseline = new Option<bool>("--ntm-baseline") { Description = "Also train the LSTM baseline on the same episodes (--ntm).", DefaultValueFactory = _ => true };
-var resume = new Option<bool>("--resume") { Description = "Continue the default run or --text where Ctrl+C stopped it (from the checkpoints in --output), exactly; finished runs are read back." };
+var resume = new Option<bool>("--resume") { Description = "Continue the default run, --text or --ntm where Ctrl+C stopped it (from the checkpoints in --output), exactly; finished runs are read back." };
 var tour = new Option<string?>("--tour") { Description = "The lecture's remedies, one run each on --task at the first of --lengths (default 100): all, or comma-separated sections: leaky, skip, gated; writes tour.md and tour-*.png.", Arity = ArgumentArity.ZeroOrOne };
 var output = new Option<string>("--output") { Description = "Folder for the results table, the loss curves and gradient norms (CSV) and the charts (PNG).", DefaultValueFactory = _ => "lab-output" };
 
@@ -84,6 +84,13 @@ if (args.Length > 0 && Array.Exists(args, a => a is "--help" or "-h" or "-?"))
 
 try
 {
+    // Ctrl+C stops after the step in progress and saves the run; a second Ctrl+C ends the process at once.
+    using var interrupt = new System.Threading.CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = !interrupt.IsCancellationRequested;
+        interrupt.Cancel();
+    };
     if (parsed.GetValue(sst) is { } sstFolder)
         return SentimentTask.Run(sstFolder, parsed.GetValue(sstCell)!, Positive(parsed.GetValue(sstEpochs), "--sst-epochs"), Positive(parsed.GetValue(sstHidden), "--sst-hidden"), parsed.GetValue(sstTrees)!, parsed.GetValue(seed), parsed.GetValue(output)!);
     if (parsed.GetValue(ntm))
@@ -95,7 +102,7 @@ try
         string controllerName = parsed.GetValue(ntmController)!;
         if (controllerName is not ("lstm" or "feedforward"))
             throw new ArgumentException($"--ntm-controller '{controllerName}' is not lstm or feedforward.");
-        return NtmLab.Run(memoryTask, episodes, Positive(parsed.GetValue(ntmSeeds), "--ntm-seeds"), controllerName == "feedforward", parsed.GetValue(ntmBaseline), parsed.GetValue(output)!);
+        return NtmLab.Run(memoryTask, episodes, Positive(parsed.GetValue(ntmSeeds), "--ntm-seeds"), controllerName == "feedforward", parsed.GetValue(ntmBaseline), parsed.GetValue(output)!, interrupt.Token, parsed.GetValue(resume));
     }
     if (parsed.GetValue(seq2seq))
     {
@@ -140,13 +147,6 @@ try
     string folder = parsed.GetValue(output)!;
     Directory.CreateDirectory(folder);
 
-    // Ctrl+C stops after the step in progress and saves the run; a second Ctrl+C ends the process at once.
-    using var interrupt = new System.Threading.CancellationTokenSource();
-    Console.CancelKeyPress += (_, e) =>
-    {
-        e.Cancel = !interrupt.IsCancellationRequested;
-        interrupt.Cancel();
-    };
     if (parsed.GetValue(textOption) is { } textPath)
     {
         bool Given(Option option) => parsed.GetResult(option) is { Implicit: false };

@@ -243,3 +243,36 @@ public class TextModelResumeTests
         }
     }
 }
+
+/// <summary>An NTM run stopped mid-chunk and resumed gives the curve and held-out results of a run never stopped.</summary>
+public class NtmResumeTests
+{
+    [Fact]
+    public void AStoppedNtmRun_ResumesExactly()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"seqgen-ntm-resume-{Guid.NewGuid():N}");
+        try
+        {
+            var task = new CopyTask();
+            NtmLab.RunResult reference = NtmLab.Train(task, new NtmLearner(task, 1, feedForward: true), 1, 3000)!;
+            using var stop = new System.Threading.CancellationTokenSource();
+            stop.CancelAfter(TimeSpan.FromSeconds(1.5));
+            NtmLab.RunResult? stopped = NtmLab.Train(task, new NtmLearner(task, 1, feedForward: true), 1, 3000, new NtmLab.Resumption(folder, false, stop.Token));
+            Assert.Null(stopped);
+            NtmLab.RunResult resumed = NtmLab.Train(task, new NtmLearner(task, 1, feedForward: true), 1, 3000, new NtmLab.Resumption(folder, true, default))!;
+            Assert.Equal(reference.Curve, resumed.Curve);
+            Assert.Equal(reference.HeldOutWrongBits, resumed.HeldOutWrongBits);
+            Assert.Equal(reference.LongerBitErrors, resumed.LongerBitErrors);
+            // A finished run is read back: evaluated again from its saved machine, not trained again.
+            NtmLab.RunResult again = NtmLab.Train(task, new NtmLearner(task, 1, feedForward: true), 1, 3000, new NtmLab.Resumption(folder, true, default))!;
+            Assert.Equal(reference.Curve, again.Curve);
+            Assert.Equal(reference.LongerExact, again.LongerExact);
+            Assert.Throws<ArgumentException>(() => NtmLab.Train(task, new NtmLearner(task, 1, feedForward: true), 1, 4000, new NtmLab.Resumption(folder, true, default)));
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+                Directory.Delete(folder, recursive: true);
+        }
+    }
+}

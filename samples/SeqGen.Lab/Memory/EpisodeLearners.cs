@@ -24,6 +24,17 @@ internal abstract class EpisodeLearner
 
     public abstract string Model { get; }
 
+    /// <summary>The trained modules and their optimizer, as checkpoints save them.</summary>
+    protected abstract SeqGen.Model.Module<float> Trained { get; }
+
+    protected abstract Optimizer<float> Updater { get; }
+
+    /// <summary>Saves parameters and optimizer state with the episodes done.</summary>
+    public void Checkpoint(string path, long episodes) => SeqGen.IO.Checkpoint.Save(path, Trained, Updater, step: episodes);
+
+    /// <summary>Restores a checkpoint; returns the episodes it had done.</summary>
+    public long Restore(string path) => SeqGen.IO.Checkpoint.Load(path, Trained, Updater);
+
     public abstract Span<float> Input(bool longer);
 
     /// <summary>Forward (and, when learning, backward and an optimiser step); returns the episode's cost in bits and its wrong bits.</summary>
@@ -82,6 +93,10 @@ internal sealed class NtmLearner : EpisodeLearner
     }
 
     public override string Model => _feedForward ? "NTM, feed-forward controller" : "NTM";
+
+    protected override SeqGen.Model.Module<float> Trained => _ntm;
+
+    protected override Optimizer<float> Updater => _optimizer;
 
     public NtmWorkspace<float> Workspace => _workspace;
 
@@ -145,6 +160,10 @@ internal sealed class LstmLearner : EpisodeLearner
     }
 
     public override string Model => $"LSTM {Hidden}";
+
+    protected override SeqGen.Model.Module<float> Trained => _model;
+
+    protected override Optimizer<float> Updater => _optimizer;
 
     public override Span<float> Input(bool longer) => _workspace.Input;
 

@@ -4,6 +4,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Text;
+using System.Text.Json;
+using System.Threading;
 
 namespace SeqGen.Lab;
 
@@ -23,15 +25,21 @@ internal static class NtmLab
         public int SolvedAt => Curve.FindIndex(c => c.WrongBits < 0.1) is int i and >= 0 ? Curve[i].Episodes : -1;
     }
 
-    public static int Run(NtmTask task, int episodes, int seeds, bool feedForward, bool baseline, string output)
+    /// <summary>Where a run is saved when the token stops it, and whether to continue saved runs.</summary>
+    internal sealed record Resumption(string Folder, bool Resume, CancellationToken Token);
+
+    public static int Run(NtmTask task, int episodes, int seeds, bool feedForward, bool baseline, string output, CancellationToken token = default, bool resume = false)
     {
+        var resumption = new Resumption(Path.Combine(output, "checkpoints"), resume, token);
         Directory.CreateDirectory(output);
         string stem = $"ntm-{task.Name}";
         var results = new List<RunResult>();
         for (int seed = 1; seed <= seeds; seed++)
         {
             var ntm = new NtmLearner(task, seed, feedForward);
-            results.Add(Train(task, ntm, seed, episodes));
+            if (Train(task, ntm, seed, episodes, resumption) is not RunResult result)
+                return Interrupted(output);
+            results.Add(result);
             if (seed == 1)
             {
                 NtmEpisode example = task.Example(ntm.Input(false), new float[task.MaxSteps * task.Outputs]);
@@ -41,7 +49,11 @@ internal static class NtmLab
             }
         }
         if (baseline)
-            results.Add(Train(task, new LstmLearner(task, 1), 1, episodes));
+        {
+            if (Train(task, new LstmLearner(task, 1), 1, episodes, resumption) is not RunResult result)
+                return Interrupted(output);
+            results.Add(result);
+        }
         var report = new StringBuilder();
         report.AppendLine($"# Neural Turing Machine: {task.Title}");
         report.AppendLine();
@@ -65,28 +77,107 @@ internal static class NtmLab
         return 0;
     }
 
-    private static RunResult Train(NtmTask task, EpisodeLearner learner, int seed, int episodes)
+    private static int Interrupted(string output)
+    {
+        Console.WriteLine($"Interrupted: saved the run in {Path.Combine(output, "checkpoints")} (finished seeds are kept); rerun with the same options and --resume to continue exactly.");
+        return 130;
+    }
+
+    /// <summary>What a stopped or finished run leaves beside its checkpoint.</summary>
+    private sealed class SavedProgress
+    {
+        public bool Done { get; set; }
+        public int Episodes { get; set; }
+        public int Planned { get; set; }
+        public int[] CurveEpisodes { get; set; } = [];
+        public double[] CurveBits { get; set; } = [];
+        public double[] CurveWrong { get; set; } = [];
+        public double ChunkBits { get; set; }
+        public double ChunkWrong { get; set; }
+        public double Seconds { get; set; }
+    }
+
+    private sealed class Stopped : Exception
+    {
+    }
+
+    // Null when the token stopped it (the run is then saved under the folder, to resume exactly).
+    internal static RunResult? Train(NtmTask task, EpisodeLearner learner, int seed, int episodes, Resumption? resumption = null)
     {
         var random = new Random(seed);
         var target = new float[task.LongerMaxSteps * task.Outputs];
         var curve = new List<(int, double, double)>();
-        var clock = Stopwatch.StartNew();
-        EpochBars.Run($"{learner.Model} {task.Name} seed {seed}", episodes / Report, Report, (chunk, progress) =>
+        int done = 0;
+        double bits = 0, wrong = 0, earlier = 0;
+        bool finished = false;
+        string key = $"ntm-{task.Name}-{learner.Model}-seed{seed}".Replace(' ', '_').Replace(',', '_');
+        string? checkpoint = resumption is null ? null : Path.Combine(resumption.Folder, key + ".ckpt");
+        string? progressPath = resumption is null ? null : Path.Combine(resumption.Folder, key + ".json");
+        if (resumption is { Resume: true } && File.Exists(progressPath))
         {
-            double bits = 0, wrong = 0;
-            for (int i = 0; i < Report; i++)
+            SavedProgress saved = JsonSerializer.Deserialize<SavedProgress>(File.ReadAllText(progressPath!)) ?? throw new InvalidDataException($"{progressPath} is empty.");
+            if (saved.Planned != episodes)
+                throw new ArgumentException($"--resume: {learner.Model} seed {seed} was started for {saved.Planned} episodes; this run asks for {episodes}.");
+            done = (int)learner.Restore(checkpoint!);
+            // Replaying the episode stream brings the generator to where the stopped run left it.
+            for (int i = 0; i < done; i++)
+                task.Next(random, longer: false, learner.Input(false), target);
+            for (int i = 0; i < saved.CurveEpisodes.Length; i++)
+                curve.Add((saved.CurveEpisodes[i], saved.CurveBits[i], saved.CurveWrong[i]));
+            (bits, wrong, earlier, finished) = (saved.ChunkBits, saved.ChunkWrong, saved.Seconds, saved.Done);
+        }
+        var clock = Stopwatch.StartNew();
+        void Save(bool complete)
+        {
+            if (resumption is null)
+                return;
+            Directory.CreateDirectory(resumption.Folder);
+            learner.Checkpoint(checkpoint!, done);
+            var progress = new SavedProgress
             {
-                NtmEpisode episode = task.Next(random, longer: false, learner.Input(false), target);
-                var (b, w) = learner.Run(episode, longer: false, target, learn: true);
-                bits += b;
-                wrong += w;
-                if (i % 50 == 0)
-                    progress(i + 1);
+                Done = complete, Episodes = done, Planned = episodes, ChunkBits = bits, ChunkWrong = wrong, Seconds = earlier + clock.Elapsed.TotalSeconds,
+                CurveEpisodes = curve.ConvertAll(c => c.Item1).ToArray(), CurveBits = curve.ConvertAll(c => c.Item2).ToArray(), CurveWrong = curve.ConvertAll(c => c.Item3).ToArray(),
+            };
+            File.WriteAllText(progressPath + ".tmp", JsonSerializer.Serialize(progress));
+            File.Move(progressPath + ".tmp", progressPath!, overwrite: true);
+        }
+        if (!finished)
+        {
+            try
+            {
+                EpochBars.Run($"{learner.Model} {task.Name} seed {seed}", episodes / Report, Report, (chunk, progress) =>
+                {
+                    for (int i = done - (chunk - 1) * Report; i < Report; i++)
+                    {
+                        if (resumption is not null && resumption.Token.IsCancellationRequested)
+                        {
+                            Save(complete: false);
+                            throw new Stopped();
+                        }
+                        NtmEpisode episode = task.Next(random, longer: false, learner.Input(false), target);
+                        var (b, w) = learner.Run(episode, longer: false, target, learn: true);
+                        bits += b;
+                        wrong += w;
+                        done++;
+                        if (i % 50 == 0)
+                            progress(i + 1);
+                    }
+                    if (curve.Count < chunk)
+                    {
+                        curve.Add((chunk * Report, bits / Report, wrong / Report));
+                        bits = wrong = 0;
+                    }
+                    var (_, chunkBits, chunkWrong) = curve[chunk - 1];
+                    return string.Create(CultureInfo.InvariantCulture, $"{learner.Model} {task.Name} seed {seed}, {chunk * Report} episodes: {chunkBits:F2} bits and {chunkWrong:F3} wrong bits per episode");
+                });
             }
-            curve.Add((chunk * Report, bits / Report, wrong / Report));
-            return string.Create(CultureInfo.InvariantCulture, $"{learner.Model} {task.Name} seed {seed}, {chunk * Report} episodes: {bits / Report:F2} bits and {wrong / Report:F3} wrong bits per episode");
-        });
-        double seconds = clock.Elapsed.TotalSeconds;
+            catch (Stopped)
+            {
+                return null;
+            }
+            Save(complete: true);
+        }
+        double seconds = earlier + clock.Elapsed.TotalSeconds;
         var held = new Random(seed + 500);
         (double Wrong, double BitErrors, double Exact) Evaluate(int count, bool longer)
         {
