@@ -84,11 +84,13 @@ if (args.Length > 0 && Array.Exists(args, a => a is "--help" or "-h" or "-?"))
 
 try
 {
-    // Ctrl+C stops after the step in progress and saves the run; a second Ctrl+C ends the process at once.
+    // Where a run can be saved (the default run, --text, --ntm), Ctrl+C stops it after the step in
+    // progress and saves it; a second Ctrl+C, or Ctrl+C anywhere else, ends the process at once.
     using var interrupt = new System.Threading.CancellationTokenSource();
+    bool resumable = false;
     Console.CancelKeyPress += (_, e) =>
     {
-        e.Cancel = !interrupt.IsCancellationRequested;
+        e.Cancel = resumable && !interrupt.IsCancellationRequested;
         interrupt.Cancel();
     };
     if (parsed.GetValue(sst) is { } sstFolder)
@@ -102,6 +104,7 @@ try
         string controllerName = parsed.GetValue(ntmController)!;
         if (controllerName is not ("lstm" or "feedforward"))
             throw new ArgumentException($"--ntm-controller '{controllerName}' is not lstm or feedforward.");
+        resumable = true;
         return NtmLab.Run(memoryTask, episodes, Positive(parsed.GetValue(ntmSeeds), "--ntm-seeds"), controllerName == "feedforward", parsed.GetValue(ntmBaseline), parsed.GetValue(output)!, interrupt.Token, parsed.GetValue(resume));
     }
     if (parsed.GetValue(seq2seq))
@@ -159,6 +162,7 @@ try
             Seed: options.Seed);
         double sampleTemperature = parsed.GetValue(temperature) is > 0 and var temp ? temp : throw new ArgumentException("--temperature must be positive.");
         int samples = parsed.GetValue(sampleLength) is >= 0 and var count ? count : throw new ArgumentException("--sample-length must not be negative.");
+        resumable = true;
         return TextModel.Run(textPath, textSettings, Positive(parsed.GetValue(textEpochs), "--text-epochs"), samples, sampleTemperature, folder, interrupt.Token, parsed.GetValue(resume));
     }
     if (parsed.GetResult(tour) is not null)
@@ -178,7 +182,8 @@ try
     Console.WriteLine($"Task {taskName}: {options.Steps} steps of batch {options.Batch}, hidden {options.Hidden}, {optimizerName} lr {options.LearningRate}, clip {clipMode}; " +
         $"baseline {tasks[0].Baseline:F3} ({tasks[0].BaselineMeaning}), solved below {Trainer.SolvedFraction * tasks[0].Baseline:F4}.");
     var results = new List<TrainingResult>();
-    var resumable = new ResumableRun(Path.Combine(folder, "checkpoints"), parsed.GetValue(resume), interrupt.Token);
+    var saved = new ResumableRun(Path.Combine(folder, "checkpoints"), parsed.GetValue(resume), interrupt.Token);
+    resumable = true;
     if (!Console.IsOutputRedirected)
     {
         // A terminal gets live progress bars with the held-out loss and the time left.
@@ -199,7 +204,7 @@ try
                         {
                             bar.Value = step;
                             bar.Description = $"{label,-24} loss {loss:F4}";
-                        }, resumable);
+                        }, saved);
                         bar.Description = result.InterruptedAt is int at
                             ? $"{label,-24} [yellow]interrupted at step {at}[/]"
                             : $"{label,-24} loss {result.FinalLoss:F4} {(result.Solved ? "[green]solved[/]" : "[grey]not solved[/]")}";
@@ -217,7 +222,7 @@ try
             {
                 if (interrupt.IsCancellationRequested)
                     break;
-                TrainingResult result = Trainer.Run(name, cells[name], sequenceTask, options, resumable: resumable);
+                TrainingResult result = Trainer.Run(name, cells[name], sequenceTask, options, resumable: saved);
                 Console.WriteLine(result.InterruptedAt is int at
                     ? $"{name,-18} T={sequenceTask.Length,-4} interrupted at step {at}"
                     : $"{name,-18} T={sequenceTask.Length,-4} loss {result.FinalLoss:F4}  {(result.Solved ? "solved" : "not solved")}  {result.Time.TotalSeconds:F1} s");
