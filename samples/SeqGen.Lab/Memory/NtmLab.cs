@@ -25,8 +25,8 @@ internal static class NtmLab
         public int SolvedAt => Curve.FindIndex(c => c.WrongBits < 0.1) is int i and >= 0 ? Curve[i].Episodes : -1;
     }
 
-    /// <summary>Where a run is saved when the token stops it, and whether to continue saved runs.</summary>
-    internal sealed record Resumption(string Folder, bool Resume, CancellationToken Token);
+    /// <summary>Where a run is saved when the token stops it, and whether to continue saved runs; <paramref name="StopAt"/> stops it after that many episodes as the token would (tests).</summary>
+    internal sealed record Resumption(string Folder, bool Resume, CancellationToken Token, int StopAt = int.MaxValue);
 
     public static int Run(NtmTask task, int episodes, int seeds, bool feedForward, bool baseline, string output, CancellationToken token = default, bool resume = false)
     {
@@ -149,7 +149,7 @@ internal static class NtmLab
                 {
                     for (int i = done - (chunk - 1) * Report; i < Report; i++)
                     {
-                        if (resumption is not null && resumption.Token.IsCancellationRequested)
+                        if (resumption is not null && (resumption.Token.IsCancellationRequested || done >= resumption.StopAt))
                         {
                             Save(complete: false);
                             throw new Stopped();
