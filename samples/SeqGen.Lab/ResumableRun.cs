@@ -62,15 +62,7 @@ internal sealed class ResumableRun(string folder, bool resume, CancellationToken
         string path = Stem(name, task.Name, task.Length) + ".json";
         if (!File.Exists(path))
             return null;
-        SavedRun saved;
-        try
-        {
-            saved = JsonSerializer.Deserialize<SavedRun>(File.ReadAllText(path)) ?? throw new InvalidDataException($"{path} is empty.");
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"--resume: {path} is not a saved run: {e.Message}", e);
-        }
+        SavedRun saved = SavedJson.Read<SavedRun>(path);
         if (saved.Options != options.ToString())
             throw new ArgumentException($"--resume: {name} at T = {task.Length} was saved with {saved.Options}; this run has {options}. Rerun with the same options, or without --resume.");
         if (!saved.Done && !File.Exists(Stem(name, task.Name, task.Length) + ".ckpt"))
@@ -101,9 +93,29 @@ internal sealed class ResumableRun(string folder, bool resume, CancellationToken
             NormsTrained = result.NormsTrained,
             Seconds = result.Time.TotalSeconds,
         };
-        // Written whole, then renamed: a second interruption never leaves half a file.
-        string path = stem + ".json", temporary = path + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(saved));
+        SavedJson.Write(stem + ".json", saved);
+    }
+}
+
+/// <summary>The lab's saved-run files: JSON written whole and then renamed (a second interruption never leaves half a file), read back with a clear error.</summary>
+internal static class SavedJson
+{
+    public static void Write<T>(string path, T value)
+    {
+        string temporary = path + ".tmp";
+        File.WriteAllText(temporary, JsonSerializer.Serialize(value));
         File.Move(temporary, path, overwrite: true);
+    }
+
+    public static T Read<T>(string path) where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(File.ReadAllText(path)) ?? throw new InvalidDataException($"--resume: {path} is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"--resume: {path} is not a saved run: {e.Message}", e);
+        }
     }
 }

@@ -4,7 +4,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Text;
-using System.Text.Json;
 using System.Threading;
 using SeqGen.Cells;
 using SeqGen.IO;
@@ -198,7 +197,7 @@ internal sealed class TextModel
         {
             if (saveFolder is null || !File.Exists(progressPath))
                 throw new ArgumentException($"--resume: there is no stopped text run in {saveFolder}.");
-            Progress saved = JsonSerializer.Deserialize<Progress>(File.ReadAllText(progressPath)) ?? throw new InvalidDataException($"{progressPath} is empty.");
+            Progress saved = SavedJson.Read<Progress>(progressPath);
             if (saved.Settings != _settings.ToString())
                 throw new ArgumentException($"--resume: the text run was saved with {saved.Settings}; this one has {_settings}.");
             Checkpoint.Load(checkpoint, _model, optimizer, _stack.DropoutRandom);
@@ -286,9 +285,7 @@ internal sealed class TextModel
         var carried = new List<SafeTensor>();
         ForEachState((name, span) => carried.Add(new SafeTensor(name, "F32", new[] { span.Length }, Array.ConvertAll(span.ToArray(), v => (double)v))));
         SafeTensors.Write(states, carried, asFloat32: true);
-        string temporary = progressPath + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(progress));
-        File.Move(temporary, progressPath, overwrite: true);
+        SavedJson.Write(progressPath, progress);
     }
 
     /// <summary>Streams the trained model one character at a time, sampling each next one at <paramref name="temperature"/>.</summary>

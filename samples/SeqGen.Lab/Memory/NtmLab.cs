@@ -4,7 +4,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Text;
-using System.Text.Json;
 using System.Threading;
 
 namespace SeqGen.Lab;
@@ -115,7 +114,7 @@ internal static class NtmLab
         string? progressPath = resumption is null ? null : Path.Combine(resumption.Folder, key + ".json");
         if (resumption is { Resume: true } && File.Exists(progressPath))
         {
-            SavedProgress saved = JsonSerializer.Deserialize<SavedProgress>(File.ReadAllText(progressPath!)) ?? throw new InvalidDataException($"{progressPath} is empty.");
+            SavedProgress saved = SavedJson.Read<SavedProgress>(progressPath!);
             if (saved.Planned != episodes)
                 throw new ArgumentException($"--resume: {learner.Model} seed {seed} was started for {saved.Planned} episodes; this run asks for {episodes}.");
             done = (int)learner.Restore(checkpoint!);
@@ -138,8 +137,7 @@ internal static class NtmLab
                 Done = complete, Episodes = done, Planned = episodes, ChunkBits = bits, ChunkWrong = wrong, Seconds = earlier + clock.Elapsed.TotalSeconds,
                 CurveEpisodes = curve.ConvertAll(c => c.Item1).ToArray(), CurveBits = curve.ConvertAll(c => c.Item2).ToArray(), CurveWrong = curve.ConvertAll(c => c.Item3).ToArray(),
             };
-            File.WriteAllText(progressPath + ".tmp", JsonSerializer.Serialize(progress));
-            File.Move(progressPath + ".tmp", progressPath!, overwrite: true);
+            SavedJson.Write(progressPath!, progress);
         }
         if (!finished)
         {

@@ -32,9 +32,7 @@ public static class OnnxExport
     {
         ArgumentNullException.ThrowIfNull(path);
         byte[] model = Export(stack, embedding, head);
-        string temporary = path + ".tmp";
-        File.WriteAllBytes(temporary, model);
-        File.Move(temporary, path, overwrite: true);
+        AtomicFile.Write(path, stream => stream.Write(model));
     }
 
     /// <summary>The ONNX model's bytes.</summary>
@@ -145,15 +143,9 @@ public static class OnnxExport
         return new ProtobufWriter()
             .Int(1, IrVersion)
             .String(2, "SeqGen")
-            .Message(7, CopyOf(graph))
+            .Message(7, graph)
             .Message(8, o => o.String(1, "").Int(2, Opset))
             .ToArray();
-    }
-
-    private static Action<ProtobufWriter> CopyOf(ProtobufWriter written)
-    {
-        byte[] bytes = written.ToArray();
-        return w => w.Raw(bytes);
     }
 
     private static Action<ProtobufWriter> Node(string op, string[] inputs, string[] outputs, string name, params Action<ProtobufWriter>[] attributes) => w =>

@@ -52,7 +52,8 @@ internal sealed class ProtobufWriter
         return this;
     }
 
-    public void Raw(ReadOnlySpan<byte> bytes) => _stream.Write(bytes);
+    /// <summary>A message already written into <paramref name="nested"/>.</summary>
+    public ProtobufWriter Message(int field, ProtobufWriter nested) => Bytes(field, nested.ToArray());
 
     public ProtobufWriter Message(int field, Action<ProtobufWriter> write)
     {

@@ -164,35 +164,23 @@ public static class SafeTensors
         while ((Encoding.UTF8.GetByteCount(json.ToString()) % 8) != 0)
             json.Append(' ');
         byte[] header = Encoding.UTF8.GetBytes(json.ToString());
-        string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        string temporary = Path.Combine(directory, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N") + ".tmp");
-        try
+        ValueFormat code = Code(dtype);
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            Span<byte> length = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
+            stream.Write(length);
+            stream.Write(header);
+            Span<byte> value = stackalloc byte[8];
+            foreach (SafeTensor tensor in sorted)
             {
-                Span<byte> length = stackalloc byte[8];
-                BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
-                stream.Write(length);
-                stream.Write(header);
-                Span<byte> value = stackalloc byte[8];
-                foreach (SafeTensor tensor in sorted)
+                foreach (double v in tensor.Values)
                 {
-                    foreach (double v in tensor.Values)
-                    {
-                        Encode(dtype, v, value);
-                        stream.Write(value.Slice(0, width));
-                    }
+                    Encode(code, v, value);
+                    stream.Write(value.Slice(0, width));
                 }
-                stream.Flush(flushToDisk: true);
             }
-            File.Move(temporary, path, overwrite: true);
-        }
-        catch
-        {
-            if (File.Exists(temporary))
-                File.Delete(temporary);
-            throw;
-        }
+        });
     }
 
     private static string JsonSerializerEscape(string text)
@@ -241,8 +229,9 @@ public static class SafeTensors
             throw new InvalidDataException($"{source}: tensor '{name}' of shape [{string.Join(", ", shape)}] and dtype {dtype} needs {count * width} bytes, but its offsets span {end - start}.");
         var values = new double[count];
         ReadOnlySpan<byte> bytes = data.Slice((int)start, (int)(end - start));
+        ValueFormat code = Code(dtype);
         for (int i = 0; i < values.Length; i++)
-            values[i] = Decode(dtype, bytes.Slice(i * width, width));
+            values[i] = Decode(code, bytes.Slice(i * width, width));
         return new SafeTensor(name, dtype, shape, values);
     }
 
@@ -254,26 +243,37 @@ public static class SafeTensors
         _ => null,
     };
 
-    // Every format widens to double exactly; bfloat16 is the top half of a float32.
-    private static double Decode(string dtype, ReadOnlySpan<byte> bytes) => dtype switch
+    // The dtype named once per tensor, so the per-element conversion switches on a number, not a string.
+    private enum ValueFormat { F64, F32, F16, BF16 }
+
+    private static ValueFormat Code(string dtype) => dtype switch
     {
-        "F64" => BinaryPrimitives.ReadDoubleLittleEndian(bytes),
-        "F32" => BinaryPrimitives.ReadSingleLittleEndian(bytes),
-        "F16" => (double)BitConverter.UInt16BitsToHalf(BinaryPrimitives.ReadUInt16LittleEndian(bytes)),
+        "F64" => ValueFormat.F64,
+        "F32" => ValueFormat.F32,
+        "F16" => ValueFormat.F16,
+        _ => ValueFormat.BF16,
+    };
+
+    // Every format widens to double exactly; bfloat16 is the top half of a float32.
+    private static double Decode(ValueFormat code, ReadOnlySpan<byte> bytes) => code switch
+    {
+        ValueFormat.F64 => BinaryPrimitives.ReadDoubleLittleEndian(bytes),
+        ValueFormat.F32 => BinaryPrimitives.ReadSingleLittleEndian(bytes),
+        ValueFormat.F16 => (double)BitConverter.UInt16BitsToHalf(BinaryPrimitives.ReadUInt16LittleEndian(bytes)),
         _ => BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(bytes) << 16),
     };
 
-    private static void Encode(string dtype, double value, Span<byte> bytes)
+    private static void Encode(ValueFormat code, double value, Span<byte> bytes)
     {
-        switch (dtype)
+        switch (code)
         {
-            case "F64":
+            case ValueFormat.F64:
                 BinaryPrimitives.WriteDoubleLittleEndian(bytes, value);
                 break;
-            case "F32":
+            case ValueFormat.F32:
                 BinaryPrimitives.WriteSingleLittleEndian(bytes, (float)value);
                 break;
-            case "F16":
+            case ValueFormat.F16:
                 BinaryPrimitives.WriteUInt16LittleEndian(bytes, BitConverter.HalfToUInt16Bits((Half)value));
                 break;
             default:
