@@ -150,9 +150,9 @@ try
     string folder = parsed.GetValue(output)!;
     Directory.CreateDirectory(folder);
 
+    bool Given(Option option) => parsed.GetResult(option) is { Implicit: false };
     if (parsed.GetValue(textOption) is { } textPath)
     {
-        bool Given(Option option) => parsed.GetResult(option) is { Implicit: false };
         var textSettings = new TextModel.Settings(
             Layers: Positive(parsed.GetValue(textLayers), "--text-layers"),
             Hidden: Given(hidden) ? options.Hidden : 128,
@@ -174,7 +174,7 @@ try
             if (Array.FindIndex(Tour.Sections, s => s.Name == name) < 0)
                 throw new ArgumentException($"--tour: '{name}' is not all or one of leaky, skip, gated.");
         }
-        return Tour.Run(TaskFactory.Create(taskName, parsed.GetResult(lengths) is null or { Implicit: true } ? 100 : sequenceLengths[0]), options, only, folder);
+        return Tour.Run(TaskFactory.Create(taskName, Given(lengths) ? sequenceLengths[0] : 100), options, only, folder);
     }
     var tasks = new List<ISequenceTask>();
     foreach (int length in sequenceLengths)

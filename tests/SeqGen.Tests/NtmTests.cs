@@ -11,7 +11,7 @@ public class NtmTests
 
     private static double Loss(double[] memory, double[] head, double[] previous, double[] weights, double[] cache)
     {
-        NtmAddressing.Forward<double>(memory, Slots, Width, head, previous, NtmAddressing.Slice<double>(cache, Slots));
+        NtmAddressing.Forward<double>(memory, Width, head, previous, NtmAddressing.Slice<double>(cache, Slots));
         double loss = 0;
         Span<double> w = NtmAddressing.Slice<double>(cache, Slots).Weights;
         for (int i = 0; i < Slots; i++)
@@ -168,7 +168,7 @@ public class NtmTests
         head[Width + 5] = 700;      // γ̂
         previous[3] = 1;
         var cache = new double[NtmAddressing.CacheSize(Slots)];
-        NtmAddressing.Forward<double>(memory, Slots, Width, head, previous, NtmAddressing.Slice<double>(cache, Slots));
+        NtmAddressing.Forward<double>(memory, Width, head, previous, NtmAddressing.Slice<double>(cache, Slots));
         Span<double> w = NtmAddressing.Slice<double>(cache, Slots).Weights;
         double total = 0;
         foreach (double v in w)

@@ -43,7 +43,7 @@ internal static class NtmAddressing
         Scalars = buffer.Slice(6 * slots + 3, 4),
     };
 
-    public static void Forward<T>(ReadOnlySpan<T> memory, int slots, int width, ReadOnlySpan<T> head, ReadOnlySpan<T> previous, Cache<T> c)
+    public static void Forward<T>(ReadOnlySpan<T> memory, int width, ReadOnlySpan<T> head, ReadOnlySpan<T> previous, Cache<T> c)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ReadOnlySpan<T> key = head.Slice(0, width);

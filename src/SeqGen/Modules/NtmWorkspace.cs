@@ -147,7 +147,7 @@ public sealed class NtmWorkspace<T> where T : unmanaged, IFloatingPointIeee754<T
                 for (int r = 0; r < ntm.ReadHeads; r++)
                 {
                     NtmAddressing.Cache<T> cache = Cache(t, r, b);
-                    NtmAddressing.Forward(before, _n, _m, rawRow.Slice(HeadOffset(r), NtmAddressing.Size(_m)), Previous(t, r, b), cache);
+                    NtmAddressing.Forward(before, _m, rawRow.Slice(HeadOffset(r), NtmAddressing.Size(_m)), Previous(t, r, b), cache);
                     Span<T> read = reads.Slice(r * _m, _m);
                     read.Clear();
                     for (int i = 0; i < _n; i++)
@@ -158,7 +158,7 @@ public sealed class NtmWorkspace<T> where T : unmanaged, IFloatingPointIeee754<T
                     int head = ntm.ReadHeads + w, offset = HeadOffset(head);
                     NtmAddressing.Cache<T> cache = Cache(t, head, b);
                     ReadOnlySpan<T> memory = Memory(t, w, b);
-                    NtmAddressing.Forward(memory, _n, _m, rawRow.Slice(offset, NtmAddressing.Size(_m)), Previous(t, head, b), cache);
+                    NtmAddressing.Forward(memory, _m, rawRow.Slice(offset, NtmAddressing.Size(_m)), Previous(t, head, b), cache);
                     ReadOnlySpan<T> erase = rawRow.Slice(offset + NtmAddressing.Size(_m), _m), add = rawRow.Slice(offset + NtmAddressing.Size(_m) + _m, _m);
                     // The memory after this head: the next head's "before", or the next step's.
                     Span<T> after = w + 1 < ntm.WriteHeads ? Memory(t, w + 1, b) : Memory(t + 1, 0, b);
