@@ -26,7 +26,7 @@ internal static class MemoryTask
 
     public sealed record RunResult(int Seed, double TrainError, double ValidationError, double TestError, TimeSpan Time);
 
-    public static int Run(string folder, int task, int runs, int epochs, string output)
+    public static int Run(string folder, int task, int runs, int epochs, string output, Resumption? resumption = null)
     {
         string train = TaskFile(folder, task, "train"), test = TaskFile(folder, task, "test");
         var (vocabulary, all) = Babi.ReadTraining(train);
@@ -60,10 +60,14 @@ internal static class MemoryTask
             RunResult? best = null;
             for (int seed = 1; seed <= runs; seed++)
             {
-                var clock = Stopwatch.StartNew();
                 var network = new MemoryNetwork<float>(vocabulary.Words.Count, sentenceLength, dimension: 20, hops: 3, memorySize: 50, seed: seed);
-                Train(network, training, validation, seed, epochs);
-                var result = new RunResult(seed, Error(network, training), Error(network, validation), Error(network, testExamples), clock.Elapsed);
+                if (Train(network, training, validation, seed, epochs, resumption, $"babi-qa{task}-{subset.Count}-seed{seed}") is not double seconds)
+                {
+                    File.WriteAllText(Path.Combine(output, "babi.md"), report.ToString() + "\nInterrupted; rerun with the same options and --resume to continue exactly.\n");
+                    Console.WriteLine($"Interrupted: saved the run in {resumption!.Folder} and the finished seeds in {Path.Combine(output, "babi.md")}; rerun with the same options and --resume to continue exactly.");
+                    return 130;
+                }
+                var result = new RunResult(seed, Error(network, training), Error(network, validation), Error(network, testExamples), TimeSpan.FromSeconds(seconds));
                 results.Add(result);
                 Console.WriteLine($"bAbI {task}, {subset.Count} questions, seed {seed}: train error {100 * result.TrainError:F1} %, validation {100 * result.ValidationError:F1} %, test {100 * result.TestError:F1} %, {result.Time.TotalSeconds:F1} s");
                 report.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {subset.Count} | {seed} | {100 * result.TrainError:F1} % | {100 * result.ValidationError:F1} % | {100 * result.TestError:F1} % | {result.Time.TotalSeconds:F1} s |"));
@@ -105,32 +109,52 @@ internal static class MemoryTask
 
     /// <summary>
     /// Linear start (no softmax in the hops) at 0.005 while the validation loss falls, at most 20
-    /// epochs; then <paramref name="epochs"/> epochs at 0.01 halved every 25.
+    /// epochs; then <paramref name="epochs"/> epochs at 0.01 halved every 25. Returns the seconds
+    /// it trained, or null when the resumption's token stopped it (saved under
+    /// <paramref name="key"/>, to resume exactly).
     /// </summary>
-    public static void Train(MemoryNetwork<float> network, List<BabiExample> training, List<BabiExample> validation, int seed, int epochs)
+    public static double? Train(MemoryNetwork<float> network, List<BabiExample> training, List<BabiExample> validation, int seed, int epochs, Resumption? resumption = null, string key = "babi")
     {
         var sgd = new Sgd<float>(network, learningRate: 0.01);
         var ws = network.CreateWorkspace(BatchSize);
         var random = new SeededRandom(seed);
-        var order = new int[training.Count];
-        for (int i = 0; i < order.Length; i++)
-            order[i] = i;
-        var shuffled = new List<BabiExample>(training);
-        network.LinearStart = true;
-        double lastValidation = double.PositiveInfinity;
-        int linear = 0;
-        for (int epoch = 0; epoch < epochs; epoch++)
+        string options = $"epochs {epochs}, {training.Count} training questions";
+        var saved = SavedSteps<Position>.Restore(resumption, key, options, network, sgd, random);
+        Position at = saved?.Progress ?? new Position { Order = new int[training.Count], LastValidation = double.PositiveInfinity };
+        long steps = saved?.Steps ?? 0;
+        int[] order = at.Order;
+        if (saved is null)
         {
-            double rate = network.LinearStart ? 0.005 : 0.01 * Math.Pow(0.5, epoch / 25);
-            for (int i = order.Length - 1; i > 0; i--)
+            for (int i = 0; i < order.Length; i++)
+                order[i] = i;
+        }
+        var shuffled = new List<BabiExample>(training);
+        network.LinearStart = saved?.Progress.LinearStart ?? true;
+        var clock = Stopwatch.StartNew();
+        for (; at.Epoch < epochs && saved is not { Done: true }; at.Epoch++)
+        {
+            double rate = network.LinearStart ? 0.005 : 0.01 * Math.Pow(0.5, at.Epoch / 25);
+            // A stopped run resumes inside its epoch, in the order it had drawn.
+            if (at.Start == 0)
             {
-                int j = (int)(random.NextUInt64() % (ulong)(i + 1));
-                (order[i], order[j]) = (order[j], order[i]);
+                for (int i = order.Length - 1; i > 0; i--)
+                {
+                    int j = (int)(random.NextUInt64() % (ulong)(i + 1));
+                    (order[i], order[j]) = (order[j], order[i]);
+                }
             }
             for (int i = 0; i < order.Length; i++)
                 shuffled[i] = training[order[i]];
-            for (int start = 0; start < shuffled.Count; start += BatchSize)
+            for (; at.Start < shuffled.Count; at.Start += BatchSize)
             {
+                if (resumption is not null && resumption.StopBefore(steps))
+                {
+                    at.LinearStart = network.LinearStart;
+                    at.Seconds += clock.Elapsed.TotalSeconds;
+                    SavedSteps<Position>.Save(resumption, key, options, network, sgd, random, steps, done: false, at);
+                    return null;
+                }
+                int start = at.Start;
                 int count = Math.Min(BatchSize, shuffled.Count - start);
                 ws.Load(shuffled, start, count, noise: 0.1, random: random);
                 network.Forward(ws);
@@ -141,20 +165,39 @@ internal static class MemoryTask
                 GradientClipping.ByGlobalNorm(network, 40.0 / count);
                 sgd.LearningRate = rate * count;
                 sgd.Step();
+                steps++;
             }
+            at.Start = 0;
             if (network.LinearStart)
             {
                 double loss = Loss(network, validation);
-                linear++;
-                if (loss >= lastValidation || linear == LinearStartEpochs)
+                at.Linear++;
+                if (loss >= at.LastValidation || at.Linear == LinearStartEpochs)
                 {
                     network.LinearStart = false;
-                    epoch = -1; // the schedule starts over with the softmax
+                    at.Epoch = -1; // the schedule starts over with the softmax
                 }
-                lastValidation = loss;
+                at.LastValidation = loss;
             }
         }
         network.LinearStart = false;
+        at.LinearStart = false;
+        if (saved is not { Done: true })
+            at.Seconds += clock.Elapsed.TotalSeconds;
+        SavedSteps<Position>.Save(resumption, key, options, network, sgd, random, steps, done: true, at);
+        return at.Seconds;
+    }
+
+    /// <summary>Where a memory network's training stands: the epoch, the first question of the next batch in the epoch's order, and the linear start's state.</summary>
+    internal sealed class Position
+    {
+        public int Epoch { get; set; }
+        public int Start { get; set; }
+        public int[] Order { get; set; } = [];
+        public bool LinearStart { get; set; }
+        public double LastValidation { get; set; }
+        public int Linear { get; set; }
+        public double Seconds { get; set; }
     }
 
     private static double Loss(MemoryNetwork<float> network, List<BabiExample> examples)

@@ -64,7 +64,7 @@ var ntmEpisodes = new Option<int?>("--ntm-episodes") { Description = "Training e
 var ntmSeeds = new Option<int>("--ntm-seeds") { Description = "Seeds (--ntm).", DefaultValueFactory = _ => 3 };
 var ntmController = new Option<string>("--ntm-controller") { Description = "lstm or feedforward (--ntm).", DefaultValueFactory = _ => "lstm" };
 var ntmBaseline = new Option<bool>("--ntm-baseline") { Description = "Also train the LSTM baseline on the same episodes (--ntm).", DefaultValueFactory = _ => true };
-var resume = new Option<bool>("--resume") { Description = "Continue the default run, --text or --ntm where Ctrl+C stopped it (from the checkpoints in --output), exactly; finished runs are read back." };
+var resume = new Option<bool>("--resume") { Description = "Continue a run (the default run, --text, --ntm, --seq2seq, --babi, --tour) where Ctrl+C stopped it (from the checkpoints in --output), exactly; finished runs are read back." };
 var tour = new Option<string?>("--tour") { Description = "The lecture's remedies, one run each on --task at the first of --lengths (default 100): all, or comma-separated sections: leaky, skip, gated; writes tour.md and tour-*.png.", Arity = ArgumentArity.ZeroOrOne };
 var output = new Option<string>("--output") { Description = "Folder for the results table, the loss curves and gradient norms (CSV) and the charts (PNG).", DefaultValueFactory = _ => "lab-output" };
 
@@ -84,7 +84,7 @@ if (args.Length > 0 && Array.Exists(args, a => a is "--help" or "-h" or "-?"))
 
 try
 {
-    // Where a run can be saved (the default run, --text, --ntm), Ctrl+C stops it after the step in
+    // Where a run can be saved (all but --sst and --latent-trees), Ctrl+C stops it after the step in
     // progress and saves it; a second Ctrl+C, or Ctrl+C anywhere else, ends the process at once.
     using var interrupt = new System.Threading.CancellationTokenSource();
     bool resumable = false;
@@ -113,12 +113,18 @@ try
         foreach (string name in parsed.GetValue(seq2seqTasks)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             translationTasks.Add(Array.IndexOf(TranslationTask.Tasks, name) >= 0 ? name : throw new ArgumentException($"--seq2seq-tasks: '{name}' is not one of {string.Join(", ", TranslationTask.Tasks)}."));
         int translationSteps = Positive(parsed.GetValue(seq2seqSteps), "--seq2seq-steps");
-        return TranslationTask.Run(translationTasks, translationSteps < 10 ? throw new ArgumentException("--seq2seq-steps must be at least 10.") : translationSteps, parsed.GetValue(seed), parsed.GetValue(output)!);
+        resumable = true;
+        return TranslationTask.Run(translationTasks, translationSteps < 10 ? throw new ArgumentException("--seq2seq-steps must be at least 10.") : translationSteps, parsed.GetValue(seed), parsed.GetValue(output)!,
+            new Resumption(Path.Combine(parsed.GetValue(output)!, "checkpoints"), parsed.GetValue(resume), interrupt.Token));
     }
     if (parsed.GetValue(latentTrees))
         return LatentTreeTask.Run(Positive(parsed.GetValue(latentSeeds), "--latent-seeds"), Positive(parsed.GetValue(latentEpochs), "--latent-epochs"), parsed.GetValue(output)!);
     if (parsed.GetValue(babi) is { } babiFolder)
-        return MemoryTask.Run(babiFolder, Positive(parsed.GetValue(babiTask), "--babi-task"), Positive(parsed.GetValue(babiRuns), "--babi-runs"), Positive(parsed.GetValue(babiEpochs), "--babi-epochs"), parsed.GetValue(output)!);
+    {
+        resumable = true;
+        return MemoryTask.Run(babiFolder, Positive(parsed.GetValue(babiTask), "--babi-task"), Positive(parsed.GetValue(babiRuns), "--babi-runs"), Positive(parsed.GetValue(babiEpochs), "--babi-epochs"), parsed.GetValue(output)!,
+            new Resumption(Path.Combine(parsed.GetValue(output)!, "checkpoints"), parsed.GetValue(resume), interrupt.Token));
+    }
     string taskName = parsed.GetValue(task)!;
     var chosen = new List<string>();
     foreach (string name in parsed.GetValue(cellNames)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -174,7 +180,9 @@ try
             if (Array.FindIndex(Tour.Sections, s => s.Name == name) < 0)
                 throw new ArgumentException($"--tour: '{name}' is not all or one of leaky, skip, gated.");
         }
-        return Tour.Run(TaskFactory.Create(taskName, Given(lengths) ? sequenceLengths[0] : 100), options, only, folder);
+        resumable = true;
+        return Tour.Run(TaskFactory.Create(taskName, Given(lengths) ? sequenceLengths[0] : 100), options, only, folder,
+            new ResumableRun(Path.Combine(folder, "checkpoints", "tour"), parsed.GetValue(resume), interrupt.Token));
     }
     var tasks = new List<ISequenceTask>();
     foreach (int length in sequenceLengths)

@@ -39,7 +39,7 @@ internal static class Tour
              ("PeepholeLstm", (i, h, s) => new PeepholeLstm(i, h, s)), ("DiagonalPeepholeLstm", (i, h, s) => new DiagonalPeepholeLstm(i, h, s)), ("CoupledLstm", (i, h, s) => new CoupledLstm(i, h, s))]),
     ];
 
-    public static int Run(ISequenceTask task, TrainingOptions options, ICollection<string>? only, string folder)
+    public static int Run(ISequenceTask task, TrainingOptions options, ICollection<string>? only, string folder, ResumableRun? saved = null)
     {
         Directory.CreateDirectory(folder);
         var report = new StringBuilder();
@@ -53,7 +53,15 @@ internal static class Tour
             var results = new List<TrainingResult>();
             foreach (var (name, create) in section.Cells)
             {
-                TrainingResult result = Trainer.Run(name, create, task, options);
+                TrainingResult result = Trainer.Run(name, create, task, options, resumable: saved);
+                if (result.InterruptedAt is int at)
+                {
+                    report.AppendLine();
+                    report.AppendLine($"Interrupted at {name}, step {at}; rerun with the same options and --resume to continue exactly.");
+                    File.WriteAllText(Path.Combine(folder, "tour.md"), report.ToString());
+                    Console.WriteLine($"Interrupted: saved the run beside the results so far (tour.md); rerun with the same options and --resume to continue.");
+                    return 130;
+                }
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{section.Name,-6} {name,-22} T={task.Length,-4} loss {result.FinalLoss:F4}  {(result.Solved ? "solved" : "not solved")}  γ {result.GammaAtInit:F3}  {result.Time.TotalSeconds:F1} s"));
                 results.Add(result);
             }

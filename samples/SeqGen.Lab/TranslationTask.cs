@@ -64,14 +64,18 @@ internal static class TranslationTask
         return (source, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
     }
 
-    public static int Run(IReadOnlyList<string> tasks, int steps, int seed, string output)
+    public static int Run(IReadOnlyList<string> tasks, int steps, int seed, string output, Resumption? resumption = null)
     {
         var results = new List<RunResult>();
         Directory.CreateDirectory(output);
         foreach (string task in tasks)
         {
             foreach (bool attention in new[] { true, false })
-                results.Add(Train(task, attention, steps, seed, output));
+            {
+                if (Train(task, attention, steps, seed, output, resumption) is not RunResult result)
+                    return Interrupted(results, output, resumption!);
+                results.Add(result);
+            }
         }
         var report = new StringBuilder();
         report.AppendLine("# Sequence to sequence: what attention buys");
@@ -92,8 +96,29 @@ internal static class TranslationTask
         return 0;
     }
 
-    private static RunResult Train(string task, bool attention, int steps, int seed, string output)
+    private static int Interrupted(List<RunResult> results, string output, Resumption resumption)
     {
+        var partial = new StringBuilder("# Interrupted\n\nThe runs finished so far; rerun with the same options and --resume to continue exactly.\n\n| task | model | exact, short | exact, long |\n|---|---|---:|---:|\n");
+        foreach (RunResult r in results)
+            partial.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Task} | {r.Model} | {100 * r.Short:F1} % | {(double.IsNaN(r.Long) ? "-" : $"{100 * r.Long:F1} %")} |"));
+        File.WriteAllText(Path.Combine(output, "seq2seq.md"), partial.ToString());
+        Console.WriteLine($"Interrupted: saved the run in {resumption.Folder} and the finished runs in {Path.Combine(output, "seq2seq.md")}; rerun with the same options and --resume to continue exactly.");
+        return 130;
+    }
+
+    /// <summary>What a stopped sequence-to-sequence run needs besides its checkpoint.</summary>
+    internal sealed class Progress
+    {
+        public List<double> Curve { get; set; } = new();
+        public List<double> TrainLosses { get; set; } = new();
+        public double ChunkLoss { get; set; }
+        public double Seconds { get; set; }
+    }
+
+    // Null when the resumption's token stopped it (saved under its folder, to resume exactly).
+    internal static RunResult? Train(string task, bool attention, int steps, int seed, string output, Resumption? resumption = null)
+    {
+        Directory.CreateDirectory(output);
         var random = new Random(seed);
         var held = new Random(seed + 1000);
         var sourceVocabulary = new Dictionary<char, int>();
@@ -144,40 +169,71 @@ internal static class TranslationTask
             return (double)right / set.Count;
         }
         string name = attention ? "attention" : "no attention";
-        var curve = new List<double>();
         const int Chunks = 10;
+        string key = $"seq2seq-{task}-{(attention ? "attention" : "plain")}-seed{seed}";
+        string options = $"steps {steps}";
+        var saved = SavedSteps<Progress>.Restore(resumption, key, options, model, adam);
+        Progress run = saved?.Progress ?? new Progress();
+        int done = (int)(saved?.Steps ?? 0);
+        // Replaying the example stream brings the generator to where the stopped run left it.
+        for (int i = 0; i < done * Batch; i++)
+            Example(task, random, 1, TrainLength);
+        List<double> curve = run.Curve;
         var clock = Stopwatch.StartNew();
         var sourcesBatch = new List<int[]>(Batch);
         var targetsBatch = new List<int[]>(Batch);
-        EpochBars.Run($"{task}, {name}", Chunks, steps / Chunks, (chunk, progress) =>
+        void Save(bool complete)
         {
-            double loss = 0;
-            int count = steps / Chunks;
-            for (int step = 0; step < count; step++)
+            run.Seconds += clock.Elapsed.TotalSeconds;
+            clock.Restart();
+            SavedSteps<Progress>.Save(resumption, key, options, model, adam, null, done, complete, run);
+        }
+        try
+        {
+            EpochBars.Run($"{task}, {name}", Chunks, steps / Chunks, (chunk, progress) =>
             {
-                sourcesBatch.Clear();
-                targetsBatch.Clear();
-                for (int b = 0; b < Batch; b++)
+                int count = steps / Chunks;
+                for (int step = done - (chunk - 1) * count; step < count; step++)
                 {
-                    var (source, target) = Example(task, random, 1, TrainLength);
-                    sourcesBatch.Add(Encode(source, sourceVocabulary));
-                    targetsBatch.Add(Encode(target, targetVocabulary));
+                    if (resumption is not null && resumption.StopBefore(done))
+                    {
+                        Save(complete: false);
+                        throw new RunStopped();
+                    }
+                    sourcesBatch.Clear();
+                    targetsBatch.Clear();
+                    for (int b = 0; b < Batch; b++)
+                    {
+                        var (source, target) = Example(task, random, 1, TrainLength);
+                        sourcesBatch.Add(Encode(source, sourceVocabulary));
+                        targetsBatch.Add(Encode(target, targetVocabulary));
+                    }
+                    // Cosine decay from 3e-3 to 3e-4: at a constant rate late spikes undid what was learned.
+                    double progressed = (double)((chunk - 1) * count + step) / (Chunks * count);
+                    adam.LearningRate = 3e-4 + 0.5 * (3e-3 - 3e-4) * (1 + Math.Cos(Math.PI * progressed));
+                    run.ChunkLoss += double.CreateChecked(model.Forward(ws, sourcesBatch, targetsBatch));
+                    model.ZeroGradients();
+                    model.Backward(ws);
+                    GradientClipping.ByGlobalNorm(model, 5);
+                    adam.Step();
+                    done++;
+                    progress(step + 1);
                 }
-                // Cosine decay from 3e-3 to 3e-4: at a constant rate late spikes undid what was learned.
-                double progressed = (double)((chunk - 1) * count + step) / (Chunks * count);
-                adam.LearningRate = 3e-4 + 0.5 * (3e-3 - 3e-4) * (1 + Math.Cos(Math.PI * progressed));
-                loss += double.CreateChecked(model.Forward(ws, sourcesBatch, targetsBatch));
-                model.ZeroGradients();
-                model.Backward(ws);
-                GradientClipping.ByGlobalNorm(model, 5);
-                adam.Step();
-                progress(step + 1);
-            }
-            double accuracy = Accuracy(shortSet.GetRange(0, 200));
-            curve.Add(accuracy);
-            return string.Create(CultureInfo.InvariantCulture, $"{task}, {name}, step {chunk * count}: train loss {loss / count:F4}, exact on 200 held-out {100 * accuracy:F1} %");
-        });
-        double seconds = clock.Elapsed.TotalSeconds;
+                if (curve.Count < chunk)
+                {
+                    curve.Add(Accuracy(shortSet.GetRange(0, 200)));
+                    run.TrainLosses.Add(run.ChunkLoss / count);
+                    run.ChunkLoss = 0;
+                }
+                return string.Create(CultureInfo.InvariantCulture, $"{task}, {name}, step {chunk * count}: train loss {run.TrainLosses[chunk - 1]:F4}, exact on 200 held-out {100 * curve[chunk - 1]:F1} %");
+            });
+        }
+        catch (RunStopped)
+        {
+            return null;
+        }
+        Save(complete: true);
+        double seconds = run.Seconds;
         double shortAccuracy = Accuracy(shortSet), longAccuracy = Accuracy(longSet);
         if (attention)
         {

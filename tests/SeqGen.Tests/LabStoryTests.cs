@@ -3,7 +3,9 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using SeqGen.Cells;
+using SeqGen.IO;
 using SeqGen.Lab;
+using SeqGen.Modules;
 using SeqGen.Numerics;
 
 namespace SeqGen.Tests;
@@ -256,17 +258,17 @@ public class NtmResumeTests
             var task = new CopyTask();
             NtmLab.RunResult reference = NtmLab.Train(task, new NtmLearner(task, 1, feedForward: true), 1, 3000)!;
             // Stopped in the middle of the second chunk of 1,000 episodes, as Ctrl+C would stop it.
-            NtmLab.RunResult? stopped = NtmLab.Train(task, new NtmLearner(task, 1, feedForward: true), 1, 3000, new NtmLab.Resumption(folder, false, default, StopAt: 1234));
+            NtmLab.RunResult? stopped = NtmLab.Train(task, new NtmLearner(task, 1, feedForward: true), 1, 3000, new Resumption(folder, false, default, StopAt: 1234));
             Assert.Null(stopped);
-            NtmLab.RunResult resumed = NtmLab.Train(task, new NtmLearner(task, 1, feedForward: true), 1, 3000, new NtmLab.Resumption(folder, true, default))!;
+            NtmLab.RunResult resumed = NtmLab.Train(task, new NtmLearner(task, 1, feedForward: true), 1, 3000, new Resumption(folder, true, default))!;
             Assert.Equal(reference.Curve, resumed.Curve);
             Assert.Equal(reference.HeldOutWrongBits, resumed.HeldOutWrongBits);
             Assert.Equal(reference.LongerBitErrors, resumed.LongerBitErrors);
             // A finished run is read back: evaluated again from its saved machine, not trained again.
-            NtmLab.RunResult again = NtmLab.Train(task, new NtmLearner(task, 1, feedForward: true), 1, 3000, new NtmLab.Resumption(folder, true, default))!;
+            NtmLab.RunResult again = NtmLab.Train(task, new NtmLearner(task, 1, feedForward: true), 1, 3000, new Resumption(folder, true, default))!;
             Assert.Equal(reference.Curve, again.Curve);
             Assert.Equal(reference.LongerExact, again.LongerExact);
-            Assert.Throws<ArgumentException>(() => NtmLab.Train(task, new NtmLearner(task, 1, feedForward: true), 1, 4000, new NtmLab.Resumption(folder, true, default)));
+            Assert.Throws<ArgumentException>(() => NtmLab.Train(task, new NtmLearner(task, 1, feedForward: true), 1, 4000, new Resumption(folder, true, default)));
         }
         finally
         {
@@ -274,4 +276,57 @@ public class NtmResumeTests
                 Directory.Delete(folder, recursive: true);
         }
     }
+}
+
+/// <summary>The lab's other long runs stopped between steps and resumed give what a run never stopped gives.</summary>
+public class LabResumeTests
+{
+    private static void InFolder(Action<string> test)
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"seqgen-resume-{Guid.NewGuid():N}");
+        try
+        {
+            test(folder);
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+                Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void AStoppedSeq2SeqRun_ResumesExactly() => InFolder(folder =>
+    {
+        TranslationTask.RunResult reference = TranslationTask.Train("reverse", true, 60, 1, Path.Combine(folder, "reference"))!;
+        var stopAt = new Resumption(Path.Combine(folder, "checkpoints"), false, default, StopAt: 23);
+        Assert.Null(TranslationTask.Train("reverse", true, 60, 1, folder, stopAt));
+        TranslationTask.RunResult resumed = TranslationTask.Train("reverse", true, 60, 1, folder, stopAt with { Resume = true, StopAt = int.MaxValue })!;
+        Assert.Equal(reference.Curve, resumed.Curve);
+        Assert.Equal(reference.Short, resumed.Short);
+        Assert.Equal(reference.Long, resumed.Long);
+        Assert.Throws<ArgumentException>(() => TranslationTask.Train("reverse", true, 80, 1, folder, stopAt with { Resume = true }));
+    });
+
+    [Fact]
+    public void AStoppedMemoryNetworkRun_ResumesExactly_InsideItsLinearStart() => InFolder(folder =>
+    {
+        var (vocabulary, examples) = Babi.Parse(MemoryNetworkTests.SyntheticStories(120, 1), "synthetic");
+        List<BabiExample> training = examples.GetRange(0, 100), validation = examples.GetRange(100, examples.Count - 100);
+        int sentenceLength = 1;
+        foreach (BabiExample example in examples)
+        {
+            sentenceLength = Math.Max(sentenceLength, example.Question.Length);
+            foreach (int[] sentence in example.Story)
+                sentenceLength = Math.Max(sentenceLength, sentence.Length);
+        }
+        MemoryNetwork<float> Network() => new(vocabulary.Words.Count, sentenceLength, dimension: 20, hops: 3, memorySize: 50, seed: 1);
+        MemoryNetwork<float> reference = Network();
+        Assert.NotNull(MemoryTask.Train(reference, training, validation, 1, 3));
+        var stopAt = new Resumption(folder, false, default, StopAt: 5);
+        Assert.Null(MemoryTask.Train(Network(), training, validation, 1, 3, stopAt));
+        MemoryNetwork<float> resumed = Network();
+        Assert.NotNull(MemoryTask.Train(resumed, training, validation, 1, 3, stopAt with { Resume = true, StopAt = int.MaxValue }));
+        Assert.Equal(reference.Parameters, resumed.Parameters);
+    });
 }

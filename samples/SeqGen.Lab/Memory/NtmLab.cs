@@ -24,9 +24,6 @@ internal static class NtmLab
         public int SolvedAt => Curve.FindIndex(c => c.WrongBits < 0.1) is int i and >= 0 ? Curve[i].Episodes : -1;
     }
 
-    /// <summary>Where a run is saved when the token stops it, and whether to continue saved runs; <paramref name="StopAt"/> stops it after that many episodes as the token would (tests).</summary>
-    internal sealed record Resumption(string Folder, bool Resume, CancellationToken Token, int StopAt = int.MaxValue);
-
     public static int Run(NtmTask task, int episodes, int seeds, bool feedForward, bool baseline, string output, CancellationToken token = default, bool resume = false)
     {
         var resumption = new Resumption(Path.Combine(output, "checkpoints"), resume, token);
@@ -96,10 +93,6 @@ internal static class NtmLab
         public double Seconds { get; set; }
     }
 
-    private sealed class Stopped : Exception
-    {
-    }
-
     // Null when the token stopped it (the run is then saved under the folder, to resume exactly).
     internal static RunResult? Train(NtmTask task, EpisodeLearner learner, int seed, int episodes, Resumption? resumption = null)
     {
@@ -147,10 +140,10 @@ internal static class NtmLab
                 {
                     for (int i = done - (chunk - 1) * Report; i < Report; i++)
                     {
-                        if (resumption is not null && (resumption.Token.IsCancellationRequested || done >= resumption.StopAt))
+                        if (resumption is not null && resumption.StopBefore(done))
                         {
                             Save(complete: false);
-                            throw new Stopped();
+                            throw new RunStopped();
                         }
                         NtmEpisode episode = task.Next(random, longer: false, learner.Input(false), target);
                         var (b, w) = learner.Run(episode, longer: false, target, learn: true);
@@ -169,7 +162,7 @@ internal static class NtmLab
                     return string.Create(CultureInfo.InvariantCulture, $"{learner.Model} {task.Name} seed {seed}, {chunk * Report} episodes: {chunkBits:F2} bits and {chunkWrong:F3} wrong bits per episode");
                 });
             }
-            catch (Stopped)
+            catch (RunStopped)
             {
                 return null;
             }
