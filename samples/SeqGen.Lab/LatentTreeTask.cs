@@ -75,7 +75,7 @@ internal static class LatentTreeTask
         return trees;
     }
 
-    public static int Run(int seeds, int epochs, string output)
+    public static int Run(int seeds, int epochs, string output, Resumption? resumption = null)
     {
         var data = new Random(12345);
         List<Tree> train = Generate(data, TrainCount, 2, MaxOperands), dev = Generate(data, TestCount, 2, MaxOperands), test = Generate(data, TestCount, 2, MaxOperands);
@@ -90,7 +90,14 @@ internal static class LatentTreeTask
         foreach (string source in Sources)
         {
             for (int seed = 1; seed <= seeds; seed++)
-                results.Add(Train(source, seed, epochs, train, dev, test, longer));
+            {
+                if (Train(source, seed, epochs, train, dev, test, longer, resumption) is not RunResult result)
+                {
+                    Console.WriteLine($"Interrupted: saved the run in {resumption!.Folder} (finished runs are kept); rerun with the same options and --resume to continue exactly.");
+                    return 130;
+                }
+                results.Add(result);
+            }
         }
         var report = new StringBuilder();
         report.AppendLine("# Where the tree comes from: max/min expressions");
@@ -139,7 +146,8 @@ internal static class LatentTreeTask
         return string.Create(CultureInfo.InvariantCulture, $"{mean:F1} ± {Math.Sqrt(spread):F1} %");
     }
 
-    internal static RunResult Train(string source, int seed, int epochs, List<Tree> train, List<Tree> dev, List<Tree> test, List<Tree> longer)
+    // Null when the resumption's token stopped it (saved under its folder, to resume exactly).
+    internal static RunResult? Train(string source, int seed, int epochs, List<Tree> train, List<Tree> dev, List<Tree> test, List<Tree> longer, Resumption? resumption = null)
     {
         var cell = new TreeLstm(inputSize: WordSize, hiddenSize: Hidden, seed: seed);
         var runner = new TreeRunner<float>(cell, new Embedding<float>(Vocabulary, WordSize, seed: seed + 1), new Linear<float>(Hidden, 10, seed: seed + 2));
@@ -150,28 +158,35 @@ internal static class LatentTreeTask
         if (learned)
             model["builder"] = builder!;
         var adam = new Adam<float>(model, learningRate: 3e-3);
-        var ws = runner.CreateWorkspace();
         var random = new Random(seed);
         var order = new List<Tree>(Shape(source, train));
         List<Tree> devTrees = Shape(source, dev), testTrees = Shape(source, test), longTrees = Shape(source, longer);
-        var clock = Stopwatch.StartNew();
-        var devAccuracy = new List<double>();
-        double best = -1, bestTest = 0, bestAgreement = 0, bestLong = 0, bestLongAgreement = 0;
-        int batches = (order.Count + Batch - 1) / Batch;
-        EpochBars.Run($"max/min {source} seed {seed}", epochs, batches, (epoch, progress) =>
-        {
-            double loss = TreeTraining.Epoch(runner, builder, learned, model, adam, ws, order, Batch, random, progress);
-            var (accuracy, _) = Evaluate(runner, builder, devTrees, dev);
-            devAccuracy.Add(accuracy);
-            if (accuracy > best)
+        string label = $"max/min {source} seed {seed}";
+        Progress? run = TreeTraining.Run<Progress>(label, epochs, runner, builder, learned, model, adam, order, Batch, random,
+            resumption, $"latent-{source}-seed{seed}", $"epochs {epochs}", (epoch, loss, at) =>
             {
-                best = accuracy;
-                (bestTest, bestAgreement) = Evaluate(runner, builder, testTrees, test);
-                (bestLong, bestLongAgreement) = Evaluate(runner, builder, longTrees, longer);
-            }
-            return string.Create(CultureInfo.InvariantCulture, $"max/min {source} seed {seed} epoch {epoch}: train loss {loss:F4}, dev accuracy {100 * accuracy:F1} %");
-        });
-        return new RunResult(source, seed, bestTest, bestAgreement, bestLong, bestLongAgreement, devAccuracy, clock.Elapsed.TotalSeconds);
+                var (accuracy, _) = Evaluate(runner, builder, devTrees, dev);
+                at.DevAccuracy.Add(accuracy);
+                if (accuracy > at.Best)
+                {
+                    at.Best = accuracy;
+                    (at.Test, at.Agreement) = Evaluate(runner, builder, testTrees, test);
+                    (at.Long, at.LongAgreement) = Evaluate(runner, builder, longTrees, longer);
+                }
+                return string.Create(CultureInfo.InvariantCulture, $"{label} epoch {epoch}: train loss {loss:F4}, dev accuracy {100 * accuracy:F1} %");
+            });
+        return run is null ? null : new RunResult(source, seed, run.Test, run.Agreement, run.Long, run.LongAgreement, run.DevAccuracy, run.Seconds);
+    }
+
+    /// <summary>A latent-tree run's progress: the dev curve and the scores at the best dev epoch so far.</summary>
+    internal sealed class Progress : TreeEpochs
+    {
+        public List<double> DevAccuracy { get; set; } = new();
+        public double Best { get; set; } = -1;
+        public double Test { get; set; }
+        public double Agreement { get; set; }
+        public double Long { get; set; }
+        public double LongAgreement { get; set; }
     }
 
     private static List<Tree> Shape(string source, List<Tree> parsed)

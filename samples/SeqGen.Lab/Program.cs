@@ -64,7 +64,7 @@ var ntmEpisodes = new Option<int?>("--ntm-episodes") { Description = "Training e
 var ntmSeeds = new Option<int>("--ntm-seeds") { Description = "Seeds (--ntm).", DefaultValueFactory = _ => 3 };
 var ntmController = new Option<string>("--ntm-controller") { Description = "lstm or feedforward (--ntm).", DefaultValueFactory = _ => "lstm" };
 var ntmBaseline = new Option<bool>("--ntm-baseline") { Description = "Also train the LSTM baseline on the same episodes (--ntm).", DefaultValueFactory = _ => true };
-var resume = new Option<bool>("--resume") { Description = "Continue a run (the default run, --text, --ntm, --seq2seq, --babi, --tour) where Ctrl+C stopped it (from the checkpoints in --output), exactly; finished runs are read back." };
+var resume = new Option<bool>("--resume") { Description = "Continue a run (the default run, --text, --ntm, --seq2seq, --sst, --latent-trees, --babi, --tour) where Ctrl+C stopped it (from the checkpoints in --output), exactly; finished runs are read back." };
 var tour = new Option<string?>("--tour") { Description = "The lecture's remedies, one run each on --task at the first of --lengths (default 100): all, or comma-separated sections: leaky, skip, gated; writes tour.md and tour-*.png.", Arity = ArgumentArity.ZeroOrOne };
 var output = new Option<string>("--output") { Description = "Folder for the results table, the loss curves and gradient norms (CSV) and the charts (PNG).", DefaultValueFactory = _ => "lab-output" };
 
@@ -84,7 +84,7 @@ if (args.Length > 0 && Array.Exists(args, a => a is "--help" or "-h" or "-?"))
 
 try
 {
-    // Where a run can be saved (all but --sst and --latent-trees), Ctrl+C stops it after the step in
+    // Where a run can be saved (every training subcommand), Ctrl+C stops it after the step in
     // progress and saves it; a second Ctrl+C, or Ctrl+C anywhere else, ends the process at once.
     using var interrupt = new System.Threading.CancellationTokenSource();
     bool resumable = false;
@@ -94,7 +94,11 @@ try
         interrupt.Cancel();
     };
     if (parsed.GetValue(sst) is { } sstFolder)
-        return SentimentTask.Run(sstFolder, parsed.GetValue(sstCell)!, Positive(parsed.GetValue(sstEpochs), "--sst-epochs"), Positive(parsed.GetValue(sstHidden), "--sst-hidden"), parsed.GetValue(sstTrees)!, parsed.GetValue(seed), parsed.GetValue(output)!);
+    {
+        resumable = true;
+        return SentimentTask.Run(sstFolder, parsed.GetValue(sstCell)!, Positive(parsed.GetValue(sstEpochs), "--sst-epochs"), Positive(parsed.GetValue(sstHidden), "--sst-hidden"), parsed.GetValue(sstTrees)!, parsed.GetValue(seed), parsed.GetValue(output)!,
+            new Resumption(Path.Combine(parsed.GetValue(output)!, "checkpoints"), parsed.GetValue(resume), interrupt.Token));
+    }
     if (parsed.GetValue(ntm))
     {
         NtmTask memoryTask = NtmTask.Create(parsed.GetValue(ntmTask)!);
@@ -118,7 +122,11 @@ try
             new Resumption(Path.Combine(parsed.GetValue(output)!, "checkpoints"), parsed.GetValue(resume), interrupt.Token));
     }
     if (parsed.GetValue(latentTrees))
-        return LatentTreeTask.Run(Positive(parsed.GetValue(latentSeeds), "--latent-seeds"), Positive(parsed.GetValue(latentEpochs), "--latent-epochs"), parsed.GetValue(output)!);
+    {
+        resumable = true;
+        return LatentTreeTask.Run(Positive(parsed.GetValue(latentSeeds), "--latent-seeds"), Positive(parsed.GetValue(latentEpochs), "--latent-epochs"), parsed.GetValue(output)!,
+            new Resumption(Path.Combine(parsed.GetValue(output)!, "checkpoints"), parsed.GetValue(resume), interrupt.Token));
+    }
     if (parsed.GetValue(babi) is { } babiFolder)
     {
         resumable = true;

@@ -100,10 +100,13 @@ internal sealed class ResumableRun(string folder, bool resume, CancellationToken
 /// <summary>The lab's saved-run files: JSON written whole and then renamed (a second interruption never leaves half a file), read back with a clear error.</summary>
 internal static class SavedJson
 {
+    // Progress holds NaN (a score with nothing to score) and infinity (no validation loss yet).
+    private static readonly JsonSerializerOptions Options = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
     public static void Write<T>(string path, T value)
     {
         string temporary = path + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(value));
+        File.WriteAllText(temporary, JsonSerializer.Serialize(value, Options));
         File.Move(temporary, path, overwrite: true);
     }
 
@@ -111,7 +114,7 @@ internal static class SavedJson
     {
         try
         {
-            return JsonSerializer.Deserialize<T>(File.ReadAllText(path)) ?? throw new InvalidDataException($"--resume: {path} is empty.");
+            return JsonSerializer.Deserialize<T>(File.ReadAllText(path), Options) ?? throw new InvalidDataException($"--resume: {path} is empty.");
         }
         catch (JsonException e)
         {

@@ -26,7 +26,7 @@ internal static class SentimentTask
 
     internal static readonly string[] TreeSources = { "given", "given-roots", "balanced", "inferred" };
 
-    public static int Run(string folder, string cellName, int epochs, int hidden, string treeSource, int seed, string output)
+    public static int Run(string folder, string cellName, int epochs, int hidden, string treeSource, int seed, string output, Resumption? resumption = null)
     {
         if (Array.IndexOf(TreeSources, treeSource) < 0)
             throw new ArgumentException($"--sst-trees '{treeSource}' is not one of {string.Join(", ", TreeSources)}.");
@@ -68,7 +68,6 @@ internal static class SentimentTask
         if (builder is not null)
             model["builder"] = builder;
         var adam = new Adam<float>(model, learningRate: 2e-3);
-        var ws = runner.CreateWorkspace();
         var random = new Random(seed);
         var order = new List<Tree>(train);
         string lossAt = treeSource == "given" ? "loss at every node" : "loss at the roots and the words (leaves) only";
@@ -80,39 +79,57 @@ internal static class SentimentTask
         report.AppendLine();
         report.AppendLine("| epoch | train loss | dev root fine | dev root binary | dev all-phrase fine | seconds |");
         report.AppendLine("|---:|---:|---:|---:|---:|---:|");
-        var clock = Stopwatch.StartNew();
-        (double Fine, double Binary, double Phrases) bestDev = (-1, 0, 0), bestTest = default;
-        var fineCurve = new List<double>();
-        var binaryCurve = new List<double>();
-        int batches = (order.Count + Batch - 1) / Batch;
-        EpochBars.Run($"SST {cellName} {treeSource}", epochs, batches, (epoch, progress) =>
-        {
-            var epochClock = Stopwatch.StartNew();
-            double loss = TreeTraining.Epoch(runner, builder, builder is not null, model, adam, ws, order, Batch, random, progress);
-            var devScores = Evaluate(runner, builder, dev, treeSource == "given");
-            fineCurve.Add(devScores.Fine);
-            binaryCurve.Add(devScores.Binary);
-            double seconds = epochClock.Elapsed.TotalSeconds;
-            report.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {epoch} | {loss:F4} | {100 * devScores.Fine:F1} % | {100 * devScores.Binary:F1} % | {Percent(devScores.Phrases)} | {seconds:F1} |"));
-            if (devScores.Fine > bestDev.Fine)
+        var epochClock = Stopwatch.StartNew();
+        Progress? run = TreeTraining.Run<Progress>($"SST {cellName} {treeSource}", epochs, runner, builder, builder is not null, model, adam, order, Batch, random,
+            resumption, $"{name}-seed{seed}", $"epochs {epochs}, hidden {hidden}", (epoch, loss, at) =>
             {
-                bestDev = devScores;
-                bestTest = Evaluate(runner, builder, test, treeSource == "given");
-                DrawExample(runner, builder, test, Path.Combine(output, name + "-tree.png"), $"{cellName}, {treeSource} trees, epoch {epoch}: predicted sentiment per node (0 = very negative … 4 = very positive)");
-            }
-            return string.Create(CultureInfo.InvariantCulture, $"SST {cellName} {treeSource} epoch {epoch}: train loss {loss:F4}, dev root fine {100 * devScores.Fine:F1} %, binary {100 * devScores.Binary:F1} %, all phrases {Percent(devScores.Phrases)}, {seconds:F1} s");
-        });
-        report.AppendLine();
-        report.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Test, at the epoch of the best dev root fine-grained accuracy: root fine {100 * bestTest.Fine:F1} %, root binary {100 * bestTest.Binary:F1} %, all-phrase fine {Percent(bestTest.Phrases)} (dev {100 * bestDev.Fine:F1} / {100 * bestDev.Binary:F1} / {Percent(bestDev.Phrases)}). Published with random word vectors: recursive net 43.2 / 82.4, Tree-LSTM about 43.9 / 82.0 (root fine / binary, trained with the loss at every node). Training took {clock.Elapsed.TotalSeconds:F0} s."));
-        report.AppendLine();
-        report.AppendLine($"![dev accuracy per epoch]({name}.png) ![a test sentence's tree]({name}-tree.png)");
+                var devScores = Evaluate(runner, builder, dev, treeSource == "given");
+                at.Fine.Add(devScores.Fine);
+                at.Binary.Add(devScores.Binary);
+                double seconds = epochClock.Elapsed.TotalSeconds;
+                epochClock.Restart();
+                at.Rows.Add(string.Create(CultureInfo.InvariantCulture, $"| {epoch} | {loss:F4} | {100 * devScores.Fine:F1} % | {100 * devScores.Binary:F1} % | {Percent(devScores.Phrases)} | {seconds:F1} |"));
+                if (devScores.Fine > at.BestDev[0])
+                {
+                    at.BestDev = [devScores.Fine, devScores.Binary, devScores.Phrases];
+                    var testScores = Evaluate(runner, builder, test, treeSource == "given");
+                    at.BestTest = [testScores.Fine, testScores.Binary, testScores.Phrases];
+                    DrawExample(runner, builder, test, Path.Combine(output, name + "-tree.png"), $"{cellName}, {treeSource} trees, epoch {epoch}: predicted sentiment per node (0 = very negative … 4 = very positive)");
+                }
+                return string.Create(CultureInfo.InvariantCulture, $"SST {cellName} {treeSource} epoch {epoch}: train loss {loss:F4}, dev root fine {100 * devScores.Fine:F1} %, binary {100 * devScores.Binary:F1} %, all phrases {Percent(devScores.Phrases)}, {seconds:F1} s");
+            });
         Directory.CreateDirectory(output);
         string path = Path.Combine(output, name + ".md");
+        if (run is null)
+        {
+            File.WriteAllText(path, report.ToString() + "\nInterrupted; rerun with the same options and --resume to continue exactly.\n");
+            Console.WriteLine($"Interrupted: saved the run in {resumption!.Folder} and the epochs so far in {path}; rerun with the same options and --resume to continue exactly.");
+            return 130;
+        }
+        foreach (string row in run.Rows)
+            report.AppendLine(row);
+        (double Fine, double Binary, double Phrases) bestDev = (run.BestDev[0], run.BestDev[1], run.BestDev[2]), bestTest = (run.BestTest[0], run.BestTest[1], run.BestTest[2]);
+        List<double> fineCurve = run.Fine, binaryCurve = run.Binary;
+        var clock = TimeSpan.FromSeconds(run.Seconds);
+        report.AppendLine();
+        report.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Test, at the epoch of the best dev root fine-grained accuracy: root fine {100 * bestTest.Fine:F1} %, root binary {100 * bestTest.Binary:F1} %, all-phrase fine {Percent(bestTest.Phrases)} (dev {100 * bestDev.Fine:F1} / {100 * bestDev.Binary:F1} / {Percent(bestDev.Phrases)}). Published with random word vectors: recursive net 43.2 / 82.4, Tree-LSTM about 43.9 / 82.0 (root fine / binary, trained with the loss at every node). Training took {clock.TotalSeconds:F0} s."));
+        report.AppendLine();
+        report.AppendLine($"![dev accuracy per epoch]({name}.png) ![a test sentence's tree]({name}-tree.png)");
         File.WriteAllText(path, report.ToString());
         TreeCharts.AccuracyPerEpoch(new (string, IReadOnlyList<double>)[] { ("root fine (5 classes)", fineCurve), ("root binary", binaryCurve) },
             $"SST, {cellName} on {treeSource} trees, seed {seed}: dev root accuracy", "dev accuracy (%)", Path.Combine(output, name + ".png"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"SST {cellName} {treeSource} test: root fine {100 * bestTest.Fine:F1} %, root binary {100 * bestTest.Binary:F1} %, all phrases {Percent(bestTest.Phrases)}; wrote {path}, {name}.png and {name}-tree.png"));
         return 0;
+    }
+
+    /// <summary>A sentiment run's progress: the report's rows, the dev curves, and dev and test scores (fine, binary, all phrases) at the best dev epoch so far.</summary>
+    internal sealed class Progress : TreeEpochs
+    {
+        public List<string> Rows { get; set; } = new();
+        public List<double> Fine { get; set; } = new();
+        public List<double> Binary { get; set; } = new();
+        public double[] BestDev { get; set; } = [-1, 0, 0];
+        public double[] BestTest { get; set; } = [0, 0, 0];
     }
 
     private static string Describe(string treeSource) => treeSource switch

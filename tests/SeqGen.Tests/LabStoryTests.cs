@@ -7,6 +7,7 @@ using SeqGen.IO;
 using SeqGen.Lab;
 using SeqGen.Modules;
 using SeqGen.Numerics;
+using SeqGen.Trees;
 
 namespace SeqGen.Tests;
 
@@ -308,6 +309,23 @@ public class LabResumeTests
         Assert.Throws<ArgumentException>(() => TranslationTask.Train("reverse", true, 80, 1, folder, stopAt with { Resume = true }));
     });
 
+    [Theory]
+    [InlineData("inferred")]
+    [InlineData("given")]
+    public void AStoppedTreeRun_ResumesExactly_MidEpoch(string source) => InFolder(folder =>
+    {
+        var data = new Random(3);
+        List<Tree> train = LatentTreeTask.Generate(data, 100, 2, 5), dev = LatentTreeTask.Generate(data, 30, 2, 5), test = LatentTreeTask.Generate(data, 30, 2, 5), longer = LatentTreeTask.Generate(data, 30, 6, 8);
+        LatentTreeTask.RunResult reference = LatentTreeTask.Train(source, 1, 3, train, dev, test, longer)!;
+        // Four batches per epoch: stopped after the second epoch's first batch.
+        var stopAt = new Resumption(folder, false, default, StopAt: 5);
+        Assert.Null(LatentTreeTask.Train(source, 1, 3, train, dev, test, longer, stopAt));
+        LatentTreeTask.RunResult resumed = LatentTreeTask.Train(source, 1, 3, train, dev, test, longer, stopAt with { Resume = true, StopAt = int.MaxValue })!;
+        Assert.Equal(reference.DevAccuracy, resumed.DevAccuracy);
+        Assert.Equal(reference.TestAccuracy, resumed.TestAccuracy);
+        Assert.Equal(reference.LongSpanAgreement, resumed.LongSpanAgreement);
+    });
+
     [Fact]
     public void AStoppedMemoryNetworkRun_ResumesExactly_InsideItsLinearStart() => InFolder(folder =>
     {
@@ -323,8 +341,10 @@ public class LabResumeTests
         MemoryNetwork<float> Network() => new(vocabulary.Words.Count, sentenceLength, dimension: 20, hops: 3, memorySize: 50, seed: 1);
         MemoryNetwork<float> reference = Network();
         Assert.NotNull(MemoryTask.Train(reference, training, validation, 1, 3));
-        var stopAt = new Resumption(folder, false, default, StopAt: 5);
+        // Stopped in the first epoch (no validation loss yet) and then in the second.
+        var stopAt = new Resumption(folder, false, default, StopAt: 2);
         Assert.Null(MemoryTask.Train(Network(), training, validation, 1, 3, stopAt));
+        Assert.Null(MemoryTask.Train(Network(), training, validation, 1, 3, stopAt with { Resume = true, StopAt = 5 }));
         MemoryNetwork<float> resumed = Network();
         Assert.NotNull(MemoryTask.Train(resumed, training, validation, 1, 3, stopAt with { Resume = true, StopAt = int.MaxValue }));
         Assert.Equal(reference.Parameters, resumed.Parameters);

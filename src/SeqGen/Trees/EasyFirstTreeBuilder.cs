@@ -24,7 +24,6 @@ public sealed class EasyFirstTreeBuilder<T> : Module<T> where T : unmanaged, IFl
 {
     private readonly TreeRunner<T> _runner;
     private readonly RecursiveCellBase<T> _cell;
-    private readonly Random _random;
     private readonly T[][] _pool;
     private NodeWorkspace<T>? _workspace;
     private int[] _spanRow = Array.Empty<int>(), _spanNode = Array.Empty<int>(), _candidate = Array.Empty<int>(),
@@ -41,7 +40,7 @@ public sealed class EasyFirstTreeBuilder<T> : Module<T> where T : unmanaged, IFl
     {
         _runner = runner;
         _cell = runner.Cell;
-        _random = new Random(seed);
+        Sampler = new SeededRandom(seed + 1);
         _pool = new T[_cell.StateCount][];
         for (int s = 0; s < _pool.Length; s++)
             _pool[s] = Array.Empty<T>();
@@ -56,6 +55,12 @@ public sealed class EasyFirstTreeBuilder<T> : Module<T> where T : unmanaged, IFl
             throw new ArgumentException($"An easy-first builder merges pairs; the runner's cell takes {runner.Cell.Arity} children.", nameof(runner));
         return new[] { new ParameterInfo("query", ParameterKind.Vector, 0, runner.Cell.StateSize(runner.Cell.OutputState), 1, true) };
     }
+
+    /// <summary>
+    /// The source of the merges drawn in training. Pass it to <see cref="SeqGen.IO.Checkpoint"/>'s
+    /// Save and Load with the model so that resumed training draws what an uninterrupted run draws.
+    /// </summary>
+    public SeededRandom Sampler { get; }
 
     /// <summary>The query q, [H].</summary>
     public Span<T> Query => Parameters;
@@ -303,7 +308,7 @@ public sealed class EasyFirstTreeBuilder<T> : Module<T> where T : unmanaged, IFl
             choice = choices[forced++];
         else if (IsTraining)
         {
-            double u = _random.NextDouble() * total;
+            double u = Sampler.NextDouble() * total;
             while (choice < candidates - 1 && (u -= p[choice]) > 0)
                 choice++;
         }
