@@ -129,22 +129,19 @@ internal static class MemoryTask
                 order[i] = i;
         }
         var shuffled = new List<BabiExample>(training);
+        void Arrange()
+        {
+            for (int i = 0; i < order.Length; i++)
+                shuffled[i] = training[order[i]];
+        }
+        // A run stopped inside an epoch resumes in the order it had drawn.
+        if (at.Start > 0)
+            Arrange();
         network.LinearStart = saved?.Progress.LinearStart ?? true;
         var clock = Stopwatch.StartNew();
         for (; at.Epoch < epochs && saved is not { Done: true }; at.Epoch++)
         {
             double rate = network.LinearStart ? 0.005 : 0.01 * Math.Pow(0.5, at.Epoch / 25);
-            // A stopped run resumes inside its epoch, in the order it had drawn.
-            if (at.Start == 0)
-            {
-                for (int i = order.Length - 1; i > 0; i--)
-                {
-                    int j = (int)(random.NextUInt64() % (ulong)(i + 1));
-                    (order[i], order[j]) = (order[j], order[i]);
-                }
-            }
-            for (int i = 0; i < order.Length; i++)
-                shuffled[i] = training[order[i]];
             for (; at.Start < shuffled.Count; at.Start += BatchSize)
             {
                 if (resumption is not null && resumption.StopBefore(steps))
@@ -153,6 +150,16 @@ internal static class MemoryTask
                     at.Seconds += clock.Elapsed.TotalSeconds;
                     SavedSteps<Position>.Save(resumption, key, options, network, sgd, random, steps, done: false, at);
                     return null;
+                }
+                // Shuffled after the check, so a run stopped between epochs has not drawn the next order.
+                if (at.Start == 0)
+                {
+                    for (int i = order.Length - 1; i > 0; i--)
+                    {
+                        int j = (int)(random.NextUInt64() % (ulong)(i + 1));
+                        (order[i], order[j]) = (order[j], order[i]);
+                    }
+                    Arrange();
                 }
                 int start = at.Start;
                 int count = Math.Min(BatchSize, shuffled.Count - start);

@@ -109,14 +109,12 @@ internal static class SentimentTask
         foreach (string row in run.Rows)
             report.AppendLine(row);
         (double Fine, double Binary, double Phrases) bestDev = (run.BestDev[0], run.BestDev[1], run.BestDev[2]), bestTest = (run.BestTest[0], run.BestTest[1], run.BestTest[2]);
-        List<double> fineCurve = run.Fine, binaryCurve = run.Binary;
-        var clock = TimeSpan.FromSeconds(run.Seconds);
         report.AppendLine();
-        report.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Test, at the epoch of the best dev root fine-grained accuracy: root fine {100 * bestTest.Fine:F1} %, root binary {100 * bestTest.Binary:F1} %, all-phrase fine {Percent(bestTest.Phrases)} (dev {100 * bestDev.Fine:F1} / {100 * bestDev.Binary:F1} / {Percent(bestDev.Phrases)}). Published with random word vectors: recursive net 43.2 / 82.4, Tree-LSTM about 43.9 / 82.0 (root fine / binary, trained with the loss at every node). Training took {clock.TotalSeconds:F0} s."));
+        report.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Test, at the epoch of the best dev root fine-grained accuracy: root fine {100 * bestTest.Fine:F1} %, root binary {100 * bestTest.Binary:F1} %, all-phrase fine {Percent(bestTest.Phrases)} (dev {100 * bestDev.Fine:F1} / {100 * bestDev.Binary:F1} / {Percent(bestDev.Phrases)}). Published with random word vectors: recursive net 43.2 / 82.4, Tree-LSTM about 43.9 / 82.0 (root fine / binary, trained with the loss at every node). Training took {run.Seconds:F0} s."));
         report.AppendLine();
         report.AppendLine($"![dev accuracy per epoch]({name}.png) ![a test sentence's tree]({name}-tree.png)");
         File.WriteAllText(path, report.ToString());
-        TreeCharts.AccuracyPerEpoch(new (string, IReadOnlyList<double>)[] { ("root fine (5 classes)", fineCurve), ("root binary", binaryCurve) },
+        TreeCharts.AccuracyPerEpoch(new (string, IReadOnlyList<double>)[] { ("root fine (5 classes)", run.Fine), ("root binary", run.Binary) },
             $"SST, {cellName} on {treeSource} trees, seed {seed}: dev root accuracy", "dev accuracy (%)", Path.Combine(output, name + ".png"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"SST {cellName} {treeSource} test: root fine {100 * bestTest.Fine:F1} %, root binary {100 * bestTest.Binary:F1} %, all phrases {Percent(bestTest.Phrases)}; wrote {path}, {name}.png and {name}-tree.png"));
         return 0;

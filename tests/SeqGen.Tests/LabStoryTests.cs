@@ -341,9 +341,11 @@ public class LabResumeTests
         MemoryNetwork<float> Network() => new(vocabulary.Words.Count, sentenceLength, dimension: 20, hops: 3, memorySize: 50, seed: 1);
         MemoryNetwork<float> reference = Network();
         Assert.NotNull(MemoryTask.Train(reference, training, validation, 1, 3));
-        // Stopped in the first epoch (no validation loss yet) and then in the second.
+        // Four batches per epoch: stopped in the first epoch (no validation loss yet), between the
+        // first and the second (the next order not drawn yet), and in the second.
         var stopAt = new Resumption(folder, false, default, StopAt: 2);
         Assert.Null(MemoryTask.Train(Network(), training, validation, 1, 3, stopAt));
+        Assert.Null(MemoryTask.Train(Network(), training, validation, 1, 3, stopAt with { Resume = true, StopAt = 4 }));
         Assert.Null(MemoryTask.Train(Network(), training, validation, 1, 3, stopAt with { Resume = true, StopAt = 5 }));
         MemoryNetwork<float> resumed = Network();
         Assert.NotNull(MemoryTask.Train(resumed, training, validation, 1, 3, stopAt with { Resume = true, StopAt = int.MaxValue }));
