@@ -119,8 +119,8 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
 
     /// <summary>
     /// The step's operations with consecutive elementwise ones of the same row length gathered into
-    /// one run: a run is a single fused loop, each element computing every equation of the run in
-    /// order (a later equation reads an earlier one's value of the same element).
+    /// one run: a run is one method over a range of columns, each element computing every equation
+    /// of the run in order (a later equation reads an earlier one's value of the same element).
     /// </summary>
     private List<List<StepOperation>> Runs()
     {
@@ -148,19 +148,68 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
         return emitters;
     }
 
-    // Per row: a Vector<T> loop over the columns [from, to) and a scalar tail around the body.
-    private static void EmitColumnLoops(SourceWriter writer, System.Action<bool> body)
+    // Per row: Vector<T> loops over the columns [from, to), then one scalar tail computing every
+    // equation of the run per element. Forward, an equation that evaluates exp, tanh or the like
+    // gets a loop of its own and consecutive cheap ones share one: every equation reads and writes
+    // only its own element of each row, so finishing one loop over the row before the next
+    // computes the same values, and a short loop body lets the processor overlap the dependency
+    // chains of many elements, where a fused body of several exp's fills its reorder window with
+    // one element (measured on Zen 4: an LSTM's forward elementwise step 1.45x faster). Backward
+    // stays one loop: its equations are mostly cheap read-modify-writes of gradients, and
+    // splitting them measured slower.
+    private static void EmitColumnLoops(SourceWriter writer, List<ElementwiseEmitter> emitters, bool backward)
     {
-        writer.Line("int j = from;");
-        foreach (bool vector in new[] { true, false })
+        void Body(ElementwiseEmitter emitter, SourceWriter target, bool vector)
         {
-            string loop = vector
-                ? $"for (; j <= to - {CodeText.Vector}.Count; j += {CodeText.Vector}.Count)"
-                : "for (; j < to; j++)";
-            using (writer.Block(loop))
-                body(vector);
+            if (backward)
+                emitter.BackwardBody(target, vector);
+            else
+                emitter.ForwardBody(target, vector);
+        }
+        writer.Line($"int vectorEnd = from + (to - from) / {CodeText.Vector}.Count * {CodeText.Vector}.Count;");
+        for (int first = 0; first < emitters.Count;)
+        {
+            int last = backward ? emitters.Count : first + 1;
+            if (!backward && !EvaluatesLongFunction(emitters[first]))
+            {
+                while (last < emitters.Count && !EvaluatesLongFunction(emitters[last]))
+                    last++;
+            }
+            using (writer.Block($"for (int j = from; j < vectorEnd; j += {CodeText.Vector}.Count)"))
+            {
+                for (int i = first; i < last; i++)
+                {
+                    using (writer.Block(""))
+                        Body(emitters[i], writer, true);
+                }
+            }
+            first = last;
+        }
+        using (writer.Block("for (int j = vectorEnd; j < to; j++)"))
+        {
+            foreach (ElementwiseEmitter emitter in emitters)
+            {
+                using (writer.Block(""))
+                    Body(emitter, writer, false);
+            }
+        }
+
+        bool EvaluatesLongFunction(ElementwiseEmitter emitter)
+        {
+            var scratch = new SourceWriter();
+            Body(emitter, scratch, true);
+            string text = scratch.ToString();
+            foreach (string method in LongFunctions)
+            {
+                if (text.Contains($"{CodeText.VectorMath}.{method}("))
+                    return true;
+            }
+            return false;
         }
     }
+
+    // Runtime functions computed through exp or log: tens of dependent instructions per vector.
+    private static readonly string[] LongFunctions = { "Exp", "Log", "Sigmoid", "Tanh", "Softplus", "Silu", "SiluDerivative", "LogOnePlus" };
 
     private void EmitFusedForward(SourceWriter writer, List<StepOperation> run)
     {
@@ -212,19 +261,7 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
                 {
                     foreach (ElementwiseEmitter emitter in run.Emitters)
                         emitter.DeclareRow(writer, backward: run.Backward);
-                    EmitColumnLoops(writer, vector =>
-                    {
-                        foreach (ElementwiseEmitter emitter in run.Emitters)
-                        {
-                            using (writer.Block(""))
-                            {
-                                if (run.Backward)
-                                    emitter.BackwardBody(writer, vector);
-                                else
-                                    emitter.ForwardBody(writer, vector);
-                            }
-                        }
-                    });
+                    EmitColumnLoops(writer, run.Emitters, run.Backward);
                     if (run.Backward)
                     {
                         foreach (ElementwiseEmitter emitter in run.Emitters)
