@@ -33,6 +33,15 @@ if (onlyAt >= 0 && onlyAt + 1 < args.Length && args[onlyAt + 1] == "modules")
 // ---- What this machine can do at most ----
 double peak = MachineCeilings.FmaGflops(Gemm.MaxThreads);
 double l2 = MachineCeilings.L2ReadGigabytes(Gemm.MaxThreads);
+int sweepAt = Array.IndexOf(args, "--sweep");
+if (sweepAt >= 0 && sweepAt + 1 < args.Length)
+{
+    // The cost chart (tools/cost-sweep/run): time per step against H and T, beside PyTorch's.
+    int peerSweepAt = Array.IndexOf(args, "--peer-sweep");
+    Console.WriteLine($"FMA peak {peak:F1} GFLOP/s, L2 read {l2:F1} GB/s");
+    CostSweep.Run(args[sweepAt + 1], peerSweepAt >= 0 && peerSweepAt + 1 < args.Length ? args[peerSweepAt + 1] : null, peak, l2);
+    return;
+}
 Console.WriteLine($"| machine ceiling, {Gemm.MaxThreads} thr | this machine | PEERS.md's machine |");
 Console.WriteLine("|---|---:|---:|");
 Console.WriteLine($"| float32 FMA peak (register-only chains), GFLOP/s | {peak:F1} | ~{(Gemm.MaxThreads == 2 ? 330 : 165)} (oneDNN's GEMM) |");

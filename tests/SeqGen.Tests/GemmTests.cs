@@ -9,6 +9,8 @@ public class GemmTests
     public static TheoryData<int, int, int> Sizes => new()
     {
         { 1, 1, 1 }, { 1, 37, 29 }, { 1, 64, 128 }, { 1, 9, 16 }, { 3, 5, 7 }, { 4, 33, 9 }, { 13, 17, 19 }, { 6, 32, 256 }, { 37, 70, 300 }, { 130, 530, 260 }, { 64, 48, 1 }, { 4, 1030, 1100 }, { 40, 300, 400 },
+        // A row vector times a matrix larger than L2 (more than 2 MB even when two threads split the columns): read by panels of rows.
+        { 1, 1030, 1100 }, { 3, 1030, 1100 },
     };
 
     [Theory]
