@@ -89,19 +89,12 @@ internal static class CostSweep
         {
             foreach (string engine in new[] { "SeqGen", "PyTorch" })
             {
-                var xs = new List<double>();
-                var ys = new List<double>();
-                foreach (Point p in points)
-                {
-                    if (p.Engine == engine && p.B == b && OnAxis(p))
-                    {
-                        xs.Add(X(p));
-                        ys.Add(Math.Log10(p.MsPerStep * 1e3));
-                    }
-                }
-                if (xs.Count == 0)
+                // The H sweep's point at H = 256 lies on the T axis too: order the points along the axis.
+                var series = points.FindAll(p => p.Engine == engine && p.B == b && OnAxis(p));
+                if (series.Count == 0)
                     continue;
-                var line = plot.Add.Scatter(xs.ToArray(), ys.ToArray());
+                series.Sort((left, right) => X(left).CompareTo(X(right)));
+                var line = plot.Add.Scatter(series.ConvertAll(X).ToArray(), series.ConvertAll(p => Math.Log10(p.MsPerStep * 1e3)).ToArray());
                 line.Color = colours[b];
                 line.LineWidth = 2;
                 line.MarkerSize = 6;
