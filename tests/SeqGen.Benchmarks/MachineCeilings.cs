@@ -9,8 +9,9 @@ namespace SeqGen.Benchmarks;
 /// <summary>
 /// What this machine can do at most, measured in the same run as the benchmarks, so every
 /// GFLOP/s and µs in the tables can be read against the hardware rather than against another
-/// machine: the fused multiply-add rate with everything in registers, and the rate at which one
-/// core reads an array that fits in its L2 cache (a streaming step's weights do).
+/// machine: the fused multiply-add rate with everything in registers, and the rates at which one
+/// core reads an array that fits in its L2 cache (a small streaming step's weights do) and one
+/// that fits only in L3 (the weights of H = 512).
 /// </summary>
 internal static class MachineCeilings
 {
@@ -18,7 +19,26 @@ internal static class MachineCeilings
     public static double FmaGflops(int threads) => OnThreads(threads, FmaGflopsOneThread);
 
     /// <summary>GB/s of reads from a 512 KB array (L2-resident) on <paramref name="threads"/> threads together.</summary>
-    public static double L2ReadGigabytes(int threads) => OnThreads(threads, L2ReadOneThread);
+    public static double L2ReadGigabytes(int threads) => OnThreads(threads, () => ReadOneThread(128 * 1024, 4000));
+
+    /// <summary>The L2 cache of a core as Linux reports it (Zen 3: 512 KB, Zen 4: 1 MB); 512 KB where it does not.</summary>
+    public static long L2CacheBytes()
+    {
+        const string path = "/sys/devices/system/cpu/cpu0/cache/index2/size";
+        try
+        {
+            string text = System.IO.File.Exists(path) ? System.IO.File.ReadAllText(path).Trim() : "";
+            if (text.EndsWith('K') && long.TryParse(text.AsSpan(0, text.Length - 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long kilobytes))
+                return kilobytes * 1024;
+        }
+        catch (System.IO.IOException)
+        {
+        }
+        return 512 * 1024;
+    }
+
+    /// <summary>GB/s of reads from an 8 MB array (beyond L2, within L3) on <paramref name="threads"/> threads together.</summary>
+    public static double L3ReadGigabytes(int threads) => OnThreads(threads, () => ReadOneThread(2 * 1024 * 1024, 250));
 
     private static double OnThreads(int threads, Func<double> probe)
     {
@@ -93,11 +113,10 @@ internal static class MachineCeilings
         return Vector256.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
     }
 
-    private static double L2ReadOneThread()
+    private static double ReadOneThread(int length, int passes)
     {
-        var data = new float[128 * 1024];
+        var data = new float[length];
         data.AsSpan().Fill(1f);
-        const int passes = 4000;
         double best = 0;
         for (int repeat = 0; repeat < 3; repeat++)
         {
