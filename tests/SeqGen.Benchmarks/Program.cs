@@ -56,7 +56,7 @@ Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
 foreach (int n in quick ? new[] { 1024 } : new[] { 1024, 4096 })
 {
     var a = Fill(n * n); var b = Fill(n * n); var c = new float[n * n];
-    double seconds = Timing.Median(() => Gemm.Compute<float>(false, true, n, n, n, a, n, b, n, c, n, false), n >= 4096 ? 3 : 7);
+    double seconds = Timing.Median(() => Gemm.Compute<float>(false, true, n, n, n, a, n, b, n, c, n, false), n >= 4096 ? 3 : 7, quick ? 0.2 : 1);
     bool two = threadCount == 2;
     double? mkl = peer?.Milliseconds("gemm", $"torch.mm (allocates C) {n}", threadCount), onednn = peer?.Milliseconds("gemm", $"conv2d 1x1 (oneDNN); same n^3 product {n}", threadCount);
     string Gflops(double? ms) => ms is double m ? (2.0 * n * n * n / (m / 1e3) / 1e9).ToString("F1", CultureInfo.InvariantCulture) : "-";
@@ -142,7 +142,7 @@ foreach (string name in new[] { "Lstm", "Gru" })
         var stream = cell.CreateStream(1);
         Fill(h).CopyTo(stream.Input(0));
         const int calls = 2000;
-        double seconds = Timing.Median(() => { for (int i = 0; i < calls; i++) cell.Step(stream); }, quick ? 5 : 9);
+        double seconds = Timing.Median(() => { for (int i = 0; i < calls; i++) cell.Step(stream); }, quick ? 5 : 9, quick ? 0.1 : 1);
         row.Add($"{seconds / calls * 1e6:F2} ({(inL2 ? "L2" : "L3")} floor {floor:F2})");
     }
     string torchCell = name == "Lstm" ? "LSTMCell" : "GRUCell";
@@ -158,8 +158,8 @@ static (double Inference, double Training) TimeSequence(RecurrentCellBase<float>
     Fill(steps * batch * size).CopyTo(ws.Input(0));
     Fill(steps * batch * size).CopyTo(ws.OutputGradient(steps));
     int repeats = quick ? 5 : 9;
-    double inference = Timing.Median(() => cell.Forward(ws, steps), repeats);
-    double training = Timing.Median(() => { cell.Forward(ws, steps); cell.Backward(ws, steps); }, repeats);
+    double inference = Timing.Median(() => cell.Forward(ws, steps), repeats, quick ? 0.2 : 1.5);
+    double training = Timing.Median(() => { cell.Forward(ws, steps); cell.Backward(ws, steps); }, repeats, quick ? 0.2 : 1.5);
     return (inference, training);
 }
 
