@@ -33,7 +33,6 @@ if (onlyAt >= 0 && onlyAt + 1 < args.Length && args[onlyAt + 1] == "modules")
 // ---- What this machine can do at most ----
 double peak = MachineCeilings.FmaGflops(Gemm.MaxThreads);
 double l2 = MachineCeilings.L2ReadGigabytes(Gemm.MaxThreads);
-double l3 = MachineCeilings.L3ReadGigabytes(Gemm.MaxThreads);
 int sweepAt = Array.IndexOf(args, "--sweep");
 if (sweepAt >= 0 && sweepAt + 1 < args.Length)
 {
@@ -43,6 +42,7 @@ if (sweepAt >= 0 && sweepAt + 1 < args.Length)
     CostSweep.Run(args[sweepAt + 1], peerSweepAt >= 0 && peerSweepAt + 1 < args.Length ? args[peerSweepAt + 1] : null, peak, l2);
     return;
 }
+double l3 = MachineCeilings.L3ReadGigabytes(Gemm.MaxThreads);
 Console.WriteLine($"| machine ceiling, {Gemm.MaxThreads} thr | this machine | PEERS.md's machine |");
 Console.WriteLine("|---|---:|---:|");
 Console.WriteLine($"| float32 FMA peak (register-only chains), GFLOP/s | {peak:F1} | ~{(Gemm.MaxThreads == 2 ? 330 : 165)} (oneDNN's GEMM) |");

@@ -46,6 +46,16 @@ internal sealed class ElementwiseEmitter
         return _nodes.Count - 1;
     }
 
+    /// <summary>
+    /// True when the equation evaluates a function computed through exp or log (sigmoid, tanh,
+    /// softplus, silu, exp, log): tens of dependent instructions per vector, so its forward loop
+    /// is best left alone with the processor's reorder window.
+    /// </summary>
+    public bool EvaluatesLongFunction => _nodes.Exists(node => node is UnaryNode
+    {
+        Function: Function.Sigmoid or Function.Tanh or Function.Softplus or Function.Exp or Function.Log or Function.Silu,
+    });
+
     private static bool IsBroadcast(ElementNode node) => node is LeafNode { Source.IsScalar: true };
 
     private string Value(int id, bool vector) => _nodes[id] switch

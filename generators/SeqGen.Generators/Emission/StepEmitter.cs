@@ -159,20 +159,20 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
     // splitting them measured slower.
     private static void EmitColumnLoops(SourceWriter writer, List<ElementwiseEmitter> emitters, bool backward)
     {
-        void Body(ElementwiseEmitter emitter, SourceWriter target, bool vector)
+        void Body(ElementwiseEmitter emitter, bool vector)
         {
             if (backward)
-                emitter.BackwardBody(target, vector);
+                emitter.BackwardBody(writer, vector);
             else
-                emitter.ForwardBody(target, vector);
+                emitter.ForwardBody(writer, vector);
         }
         writer.Line($"int vectorEnd = from + (to - from) / {CodeText.Vector}.Count * {CodeText.Vector}.Count;");
         for (int first = 0; first < emitters.Count;)
         {
             int last = backward ? emitters.Count : first + 1;
-            if (!backward && !EvaluatesLongFunction(emitters[first]))
+            if (!backward && !emitters[first].EvaluatesLongFunction)
             {
-                while (last < emitters.Count && !EvaluatesLongFunction(emitters[last]))
+                while (last < emitters.Count && !emitters[last].EvaluatesLongFunction)
                     last++;
             }
             using (writer.Block($"for (int j = from; j < vectorEnd; j += {CodeText.Vector}.Count)"))
@@ -180,7 +180,7 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
                 for (int i = first; i < last; i++)
                 {
                     using (writer.Block(""))
-                        Body(emitters[i], writer, true);
+                        Body(emitters[i], true);
                 }
             }
             first = last;
@@ -190,26 +190,10 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
             foreach (ElementwiseEmitter emitter in emitters)
             {
                 using (writer.Block(""))
-                    Body(emitter, writer, false);
+                    Body(emitter, false);
             }
-        }
-
-        bool EvaluatesLongFunction(ElementwiseEmitter emitter)
-        {
-            var scratch = new SourceWriter();
-            Body(emitter, scratch, true);
-            string text = scratch.ToString();
-            foreach (string method in LongFunctions)
-            {
-                if (text.Contains($"{CodeText.VectorMath}.{method}("))
-                    return true;
-            }
-            return false;
         }
     }
-
-    // Runtime functions computed through exp or log: tens of dependent instructions per vector.
-    private static readonly string[] LongFunctions = { "Exp", "Log", "Sigmoid", "Tanh", "Softplus", "Silu", "SiluDerivative", "LogOnePlus" };
 
     private void EmitFusedForward(SourceWriter writer, List<StepOperation> run)
     {
