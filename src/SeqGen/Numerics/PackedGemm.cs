@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SeqGen.Numerics;
 
@@ -162,37 +163,64 @@ internal static class PackedGemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int mr = MR;
+        if (transposeA)
+        {
+            PackTransposedA(a, lda, ic, mc, pc, kc, packA);
+            return;
+        }
         for (int ir = 0; ir < mc; ir += mr)
         {
             Span<T> panel = packA.Slice(ir * kc, kc * mr);
             int rows = Math.Min(mr, mc - ir);
             if (rows < mr)
                 panel.Clear();
-            if (!transposeA)
-            {
-                // The panel is the transpose of a rows × kc block of A.
-                TransposeBlocks.Transpose(a.Slice((ic + ir) * lda + pc), lda, rows, kc, panel, mr);
-                continue;
-            }
-            // op(A) row r is A's column: each p copies a short contiguous run of A's row pc + p.
-            ReadOnlySpan<T> block = a.Slice(pc * lda + ic + ir, (kc - 1) * lda + rows);
-            if (rows == mr && Vector256.IsHardwareAccelerated && mr % Vector256<T>.Count == 0)
-            {
-                ref T source = ref MemoryMarshal.GetReference(block);
-                ref T target = ref MemoryMarshal.GetReference(panel);
-                for (int p = 0; p < kc; p++)
-                {
-                    for (int v = 0; v < mr; v += Vector256<T>.Count)
-                        Vector256.LoadUnsafe(ref source, (nuint)(p * lda + v)).StoreUnsafe(ref target, (nuint)(p * mr + v));
-                }
-                continue;
-            }
-            for (int p = 0; p < kc; p++)
-            {
-                for (int r = 0; r < rows; r++)
-                    panel[p * mr + r] = block[p * lda + r];
-            }
+            // The panel is the transpose of a rows × kc block of A.
+            TransposeBlocks.Transpose(a.Slice((ic + ir) * lda + pc), lda, rows, kc, panel, mr);
         }
+    }
+
+    // op(A) row i is A's column: A's row pc + p holds op(A)(ic.., pc + p) contiguously. Reading
+    // those rows front to back and scattering each MR run to its panel keeps the reads sequential;
+    // walking one panel at a time instead reads a column of A at a stride of lda (on AVX2, whose
+    // MR of 6 is no whole vector, those were scalar copies: 7 % of an LSTM's training step).
+    private static void PackTransposedA<T>(ReadOnlySpan<T> a, int lda, int ic, int mc, int pc, int kc, Span<T> packA)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int mr = MR;
+        int whole = mc / mr * mr;
+        if (whole < mc)
+            packA.Slice(whole * kc, kc * mr).Clear();
+        _ = a[(pc + kc - 1) * lda + ic + mc - 1];
+        _ = packA[(whole + (whole < mc ? mr : 0)) * kc - 1];
+        ref T source = ref MemoryMarshal.GetReference(a);
+        ref T target = ref MemoryMarshal.GetReference(packA);
+        uint runBytes = (uint)(mr * Unsafe.SizeOf<T>());
+        for (int p = 0; p < kc; p++)
+        {
+            ref T row = ref Unsafe.Add(ref source, (pc + p) * lda + ic);
+            if (Sse.IsSupported && p + PrefetchRows < kc)
+                PrefetchRun(ref Unsafe.Add(ref row, PrefetchRows * lda), mc * Unsafe.SizeOf<T>());
+            ref T slot = ref Unsafe.Add(ref target, p * mr);
+            int ir = 0;
+            for (; ir < whole; ir += mr)
+            {
+                Unsafe.CopyBlockUnaligned(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref slot, ir * kc)),
+                    ref Unsafe.As<T, byte>(ref Unsafe.Add(ref row, ir)), runBytes);
+            }
+            for (int r = 0; ir + r < mc; r++)
+                Unsafe.Add(ref slot, ir * kc + r) = Unsafe.Add(ref row, ir + r);
+        }
+    }
+
+    // Rows of A ahead of the one being copied; each is a page apart when lda is large, so the
+    // hardware's stride prefetcher does not fetch them early (the pack waited on L3 misses).
+    private const int PrefetchRows = 16;
+
+    private static unsafe void PrefetchRun<T>(ref T start, int bytes)
+    {
+        byte* address = (byte*)Unsafe.AsPointer(ref start);
+        for (int offset = 0; offset < bytes; offset += 64)
+            Sse.Prefetch0(address + offset);
     }
 
     // packB[panel (j / nr)][p][j % nr] = op(B)(pc + p, jc + j), zero beyond the last column.

@@ -45,11 +45,14 @@ internal static class TransposeBlocks
             for (int j0 = columnStart; j0 < columnEnd; j0 += Block)
             {
                 int j1 = Math.Min(columnEnd, j0 + Block);
-                if (vector && i1 - i0 == Block && j1 - j0 == Block)
+                if (vector && j1 - j0 == Block && (i1 - i0 == Block || i1 - i0 == SixRows))
                 {
-                    Float8x8(
-                        ref Unsafe.As<T, float>(ref Unsafe.Add(ref MemoryMarshal.GetReference(source), i0 * sourceStride + j0)), sourceStride,
-                        ref Unsafe.As<T, float>(ref Unsafe.Add(ref MemoryMarshal.GetReference(target), j0 * targetStride + i0)), targetStride);
+                    ref float from = ref Unsafe.As<T, float>(ref Unsafe.Add(ref MemoryMarshal.GetReference(source), i0 * sourceStride + j0));
+                    ref float to = ref Unsafe.As<T, float>(ref Unsafe.Add(ref MemoryMarshal.GetReference(target), j0 * targetStride + i0));
+                    if (i1 - i0 == Block)
+                        Float8x8(ref from, sourceStride, ref to, targetStride);
+                    else
+                        Float6x8(ref from, sourceStride, ref to, targetStride);
                     continue;
                 }
                 for (int i = i0; i < i1; i++)
@@ -61,17 +64,68 @@ internal static class TransposeBlocks
         }
     }
 
+    // The AVX2 GEMM packs its A operand in panels of six rows (PackedGemm's MR).
+    private const int SixRows = 6;
+
     private static void Float8x8(ref float source, int sourceStride, ref float target, int targetStride)
     {
-        Vector256<float> r0 = Vector256.LoadUnsafe(ref source);
-        Vector256<float> r1 = Vector256.LoadUnsafe(ref source, (nuint)sourceStride);
-        Vector256<float> r2 = Vector256.LoadUnsafe(ref source, (nuint)(2 * sourceStride));
-        Vector256<float> r3 = Vector256.LoadUnsafe(ref source, (nuint)(3 * sourceStride));
-        Vector256<float> r4 = Vector256.LoadUnsafe(ref source, (nuint)(4 * sourceStride));
-        Vector256<float> r5 = Vector256.LoadUnsafe(ref source, (nuint)(5 * sourceStride));
-        Vector256<float> r6 = Vector256.LoadUnsafe(ref source, (nuint)(6 * sourceStride));
-        Vector256<float> r7 = Vector256.LoadUnsafe(ref source, (nuint)(7 * sourceStride));
-        // Interleave pairs of rows, then pairs of pairs (within 128-bit lanes), then swap lanes.
+        Transpose8x8(
+            Vector256.LoadUnsafe(ref source),
+            Vector256.LoadUnsafe(ref source, (nuint)sourceStride),
+            Vector256.LoadUnsafe(ref source, (nuint)(2 * sourceStride)),
+            Vector256.LoadUnsafe(ref source, (nuint)(3 * sourceStride)),
+            Vector256.LoadUnsafe(ref source, (nuint)(4 * sourceStride)),
+            Vector256.LoadUnsafe(ref source, (nuint)(5 * sourceStride)),
+            Vector256.LoadUnsafe(ref source, (nuint)(6 * sourceStride)),
+            Vector256.LoadUnsafe(ref source, (nuint)(7 * sourceStride)),
+            out var c0, out var c1, out var c2, out var c3, out var c4, out var c5, out var c6, out var c7);
+        c0.StoreUnsafe(ref target);
+        c1.StoreUnsafe(ref target, (nuint)targetStride);
+        c2.StoreUnsafe(ref target, (nuint)(2 * targetStride));
+        c3.StoreUnsafe(ref target, (nuint)(3 * targetStride));
+        c4.StoreUnsafe(ref target, (nuint)(4 * targetStride));
+        c5.StoreUnsafe(ref target, (nuint)(5 * targetStride));
+        c6.StoreUnsafe(ref target, (nuint)(6 * targetStride));
+        c7.StoreUnsafe(ref target, (nuint)(7 * targetStride));
+    }
+
+    // Six rows of eight: transposed as eight rows with two of zeros; each of the eight columns
+    // is stored as its first six values (four, then two), so nothing past them is written.
+    private static void Float6x8(ref float source, int sourceStride, ref float target, int targetStride)
+    {
+        Transpose8x8(
+            Vector256.LoadUnsafe(ref source),
+            Vector256.LoadUnsafe(ref source, (nuint)sourceStride),
+            Vector256.LoadUnsafe(ref source, (nuint)(2 * sourceStride)),
+            Vector256.LoadUnsafe(ref source, (nuint)(3 * sourceStride)),
+            Vector256.LoadUnsafe(ref source, (nuint)(4 * sourceStride)),
+            Vector256.LoadUnsafe(ref source, (nuint)(5 * sourceStride)),
+            Vector256<float>.Zero, Vector256<float>.Zero,
+            out var c0, out var c1, out var c2, out var c3, out var c4, out var c5, out var c6, out var c7);
+        StoreSix(c0, ref target);
+        StoreSix(c1, ref Unsafe.Add(ref target, targetStride));
+        StoreSix(c2, ref Unsafe.Add(ref target, 2 * targetStride));
+        StoreSix(c3, ref Unsafe.Add(ref target, 3 * targetStride));
+        StoreSix(c4, ref Unsafe.Add(ref target, 4 * targetStride));
+        StoreSix(c5, ref Unsafe.Add(ref target, 5 * targetStride));
+        StoreSix(c6, ref Unsafe.Add(ref target, 6 * targetStride));
+        StoreSix(c7, ref Unsafe.Add(ref target, 7 * targetStride));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreSix(Vector256<float> column, ref float target)
+    {
+        column.GetLower().StoreUnsafe(ref target);
+        Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref target, 4)), column.GetUpper().AsDouble().ToScalar());
+    }
+
+    // Interleave pairs of rows, then pairs of pairs (within 128-bit lanes), then swap lanes.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3,
+        Vector256<float> r4, Vector256<float> r5, Vector256<float> r6, Vector256<float> r7,
+        out Vector256<float> c0, out Vector256<float> c1, out Vector256<float> c2, out Vector256<float> c3,
+        out Vector256<float> c4, out Vector256<float> c5, out Vector256<float> c6, out Vector256<float> c7)
+    {
         Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
         Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
         Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
@@ -80,13 +134,13 @@ internal static class TransposeBlocks
         Vector256<float> s2 = Avx.Shuffle(t1, t3, 0x44), s3 = Avx.Shuffle(t1, t3, 0xEE);
         Vector256<float> s4 = Avx.Shuffle(t4, t6, 0x44), s5 = Avx.Shuffle(t4, t6, 0xEE);
         Vector256<float> s6 = Avx.Shuffle(t5, t7, 0x44), s7 = Avx.Shuffle(t5, t7, 0xEE);
-        Avx.Permute2x128(s0, s4, 0x20).StoreUnsafe(ref target);
-        Avx.Permute2x128(s1, s5, 0x20).StoreUnsafe(ref target, (nuint)targetStride);
-        Avx.Permute2x128(s2, s6, 0x20).StoreUnsafe(ref target, (nuint)(2 * targetStride));
-        Avx.Permute2x128(s3, s7, 0x20).StoreUnsafe(ref target, (nuint)(3 * targetStride));
-        Avx.Permute2x128(s0, s4, 0x31).StoreUnsafe(ref target, (nuint)(4 * targetStride));
-        Avx.Permute2x128(s1, s5, 0x31).StoreUnsafe(ref target, (nuint)(5 * targetStride));
-        Avx.Permute2x128(s2, s6, 0x31).StoreUnsafe(ref target, (nuint)(6 * targetStride));
-        Avx.Permute2x128(s3, s7, 0x31).StoreUnsafe(ref target, (nuint)(7 * targetStride));
+        c0 = Avx.Permute2x128(s0, s4, 0x20);
+        c1 = Avx.Permute2x128(s1, s5, 0x20);
+        c2 = Avx.Permute2x128(s2, s6, 0x20);
+        c3 = Avx.Permute2x128(s3, s7, 0x20);
+        c4 = Avx.Permute2x128(s0, s4, 0x31);
+        c5 = Avx.Permute2x128(s1, s5, 0x31);
+        c6 = Avx.Permute2x128(s2, s6, 0x31);
+        c7 = Avx.Permute2x128(s3, s7, 0x31);
     }
 }
