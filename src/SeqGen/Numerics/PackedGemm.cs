@@ -309,9 +309,10 @@ internal static class PackedGemm
         Simd.AddPair(ref c, 7 * ldc, c70, c71, w);
     }
 
-    private static void Kernel256<T>(int kc, ref T a, ref T b, ref T c, int ldc, bool overwrite) where T : unmanaged, IFloatingPointIeee754<T>
+    private static unsafe void Kernel256<T>(int kc, ref T a, ref T b, ref T c, int ldc, bool overwrite) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int w = Vector256<T>.Count;
+        nint nextPanel = kc * 2 * w * Unsafe.SizeOf<T>();
         Vector256<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         // The panels are walked by advancing references, which keeps index arithmetic out of the loop.
@@ -321,6 +322,8 @@ internal static class PackedGemm
         {
             Vector256<T> b0 = Vector256.LoadUnsafe(ref bp);
             Vector256<T> b1 = Vector256.LoadUnsafe(ref bp, (nuint)w);
+            if (Sse.IsSupported)
+                Sse.Prefetch0((byte*)Unsafe.AsPointer(ref bp) + nextPanel);
             Vector256<T> x = Vector256.Create(ap);
             c00 = Simd.Fma(x, b0, c00); c01 = Simd.Fma(x, b1, c01);
             x = Vector256.Create(Unsafe.Add(ref ap, 1));
