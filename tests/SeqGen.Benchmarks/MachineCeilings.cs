@@ -21,22 +21,6 @@ internal static class MachineCeilings
     /// <summary>GB/s of reads from a 512 KB array (L2-resident) on <paramref name="threads"/> threads together.</summary>
     public static double L2ReadGigabytes(int threads) => OnThreads(threads, () => ReadOneThread(128 * 1024, 4000));
 
-    /// <summary>The L2 cache of a core as Linux reports it (Zen 3: 512 KB, Zen 4: 1 MB); 512 KB where it does not.</summary>
-    public static long L2CacheBytes()
-    {
-        const string path = "/sys/devices/system/cpu/cpu0/cache/index2/size";
-        try
-        {
-            string text = System.IO.File.Exists(path) ? System.IO.File.ReadAllText(path).Trim() : "";
-            if (text.EndsWith('K') && long.TryParse(text.AsSpan(0, text.Length - 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long kilobytes))
-                return kilobytes * 1024;
-        }
-        catch (System.IO.IOException)
-        {
-        }
-        return 512 * 1024;
-    }
-
     /// <summary>GB/s of reads from an 8 MB array (beyond L2, within L3) on <paramref name="threads"/> threads together.</summary>
     public static double L3ReadGigabytes(int threads) => OnThreads(threads, () => ReadOneThread(2 * 1024 * 1024, 250));
 

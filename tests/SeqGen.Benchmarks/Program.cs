@@ -125,7 +125,7 @@ foreach (string name in new[] { "Gru", "MinimalGatedUnit", "Lstm", "LayerNormLst
 Console.WriteLine();
 
 // ---- Streaming ----
-long l2Bytes = MachineCeilings.L2CacheBytes();
+long l2Bytes = CacheSizes.L2Bytes;
 Console.WriteLine($"| streaming step, B=1 (floor: the weights read from L2 while they fit in its {l2Bytes / 1024} KB, else from L3) | H=64 µs | H=128 µs | H=512 µs |");
 Console.WriteLine("|---|---:|---:|---:|");
 foreach (string name in new[] { "Lstm", "Gru" })

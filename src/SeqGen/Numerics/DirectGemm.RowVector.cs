@@ -56,9 +56,10 @@ internal static partial class DirectGemm
         }
     }
 
-    // From here on B is read from L3 or memory (measured on Zen 4, 1 MB of L2: blocks faster at
-    // 1 MB, panels 1.2x faster at 4 MB, 1.4x at 16 MB, 2x at 64 MB).
-    private const long PanelsFromBytes = 2L << 20;
+    // From twice the core's L2 on, B is read from L3 or memory (measured on Zen 4, 1 MB of L2:
+    // blocks faster at 1 MB, both tie at 2 MB, panels 1.2x faster at 4 MB, 1.4x at 16 MB, 2x at
+    // 64 MB; on Zen 3, 512 KB of L2, panels 1.2x faster at 1.5 MB and 1.6x at 2 MB).
+    private static long PanelsFromBytes => 2 * CacheSizes.L2Bytes;
 
     /// <summary>
     /// y += x·B by panels of eight rows of B, each read front to back, y loaded and stored once per
