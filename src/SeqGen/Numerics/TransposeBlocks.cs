@@ -38,7 +38,6 @@ internal static class TransposeBlocks
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         bool vector = typeof(T) == typeof(float) && Avx.IsSupported;
-        const int Block = 8;
         for (int i0 = rowStart; i0 < rowEnd; i0 += Block)
         {
             int i1 = Math.Min(rowEnd, i0 + Block);
@@ -49,10 +48,7 @@ internal static class TransposeBlocks
                 {
                     ref float from = ref Unsafe.As<T, float>(ref Unsafe.Add(ref MemoryMarshal.GetReference(source), i0 * sourceStride + j0));
                     ref float to = ref Unsafe.As<T, float>(ref Unsafe.Add(ref MemoryMarshal.GetReference(target), j0 * targetStride + i0));
-                    if (i1 - i0 == Block)
-                        Float8x8(ref from, sourceStride, ref to, targetStride);
-                    else
-                        Float6x8(ref from, sourceStride, ref to, targetStride);
+                    Float8x8(ref from, sourceStride, i1 - i0, ref to, targetStride);
                     continue;
                 }
                 for (int i = i0; i < i1; i++)
@@ -64,11 +60,16 @@ internal static class TransposeBlocks
         }
     }
 
+    private const int Block = 8;
     // The AVX2 GEMM packs its A operand in panels of six rows (PackedGemm's MR).
     private const int SixRows = 6;
 
-    private static void Float8x8(ref float source, int sourceStride, ref float target, int targetStride)
+    // Eight rows of eight, or six (the two missing rows transposed as zeros); each of the eight
+    // columns is stored as its first six values (four, then two) when there are six, so nothing
+    // past them is written.
+    private static void Float8x8(ref float source, int sourceStride, int rows, ref float target, int targetStride)
     {
+        bool eight = rows == Block;
         Transpose8x8(
             Vector256.LoadUnsafe(ref source),
             Vector256.LoadUnsafe(ref source, (nuint)sourceStride),
@@ -76,45 +77,27 @@ internal static class TransposeBlocks
             Vector256.LoadUnsafe(ref source, (nuint)(3 * sourceStride)),
             Vector256.LoadUnsafe(ref source, (nuint)(4 * sourceStride)),
             Vector256.LoadUnsafe(ref source, (nuint)(5 * sourceStride)),
-            Vector256.LoadUnsafe(ref source, (nuint)(6 * sourceStride)),
-            Vector256.LoadUnsafe(ref source, (nuint)(7 * sourceStride)),
+            eight ? Vector256.LoadUnsafe(ref source, (nuint)(6 * sourceStride)) : Vector256<float>.Zero,
+            eight ? Vector256.LoadUnsafe(ref source, (nuint)(7 * sourceStride)) : Vector256<float>.Zero,
             out var c0, out var c1, out var c2, out var c3, out var c4, out var c5, out var c6, out var c7);
-        c0.StoreUnsafe(ref target);
-        c1.StoreUnsafe(ref target, (nuint)targetStride);
-        c2.StoreUnsafe(ref target, (nuint)(2 * targetStride));
-        c3.StoreUnsafe(ref target, (nuint)(3 * targetStride));
-        c4.StoreUnsafe(ref target, (nuint)(4 * targetStride));
-        c5.StoreUnsafe(ref target, (nuint)(5 * targetStride));
-        c6.StoreUnsafe(ref target, (nuint)(6 * targetStride));
-        c7.StoreUnsafe(ref target, (nuint)(7 * targetStride));
-    }
-
-    // Six rows of eight: transposed as eight rows with two of zeros; each of the eight columns
-    // is stored as its first six values (four, then two), so nothing past them is written.
-    private static void Float6x8(ref float source, int sourceStride, ref float target, int targetStride)
-    {
-        Transpose8x8(
-            Vector256.LoadUnsafe(ref source),
-            Vector256.LoadUnsafe(ref source, (nuint)sourceStride),
-            Vector256.LoadUnsafe(ref source, (nuint)(2 * sourceStride)),
-            Vector256.LoadUnsafe(ref source, (nuint)(3 * sourceStride)),
-            Vector256.LoadUnsafe(ref source, (nuint)(4 * sourceStride)),
-            Vector256.LoadUnsafe(ref source, (nuint)(5 * sourceStride)),
-            Vector256<float>.Zero, Vector256<float>.Zero,
-            out var c0, out var c1, out var c2, out var c3, out var c4, out var c5, out var c6, out var c7);
-        StoreSix(c0, ref target);
-        StoreSix(c1, ref Unsafe.Add(ref target, targetStride));
-        StoreSix(c2, ref Unsafe.Add(ref target, 2 * targetStride));
-        StoreSix(c3, ref Unsafe.Add(ref target, 3 * targetStride));
-        StoreSix(c4, ref Unsafe.Add(ref target, 4 * targetStride));
-        StoreSix(c5, ref Unsafe.Add(ref target, 5 * targetStride));
-        StoreSix(c6, ref Unsafe.Add(ref target, 6 * targetStride));
-        StoreSix(c7, ref Unsafe.Add(ref target, 7 * targetStride));
+        Store(c0, ref target, eight);
+        Store(c1, ref Unsafe.Add(ref target, targetStride), eight);
+        Store(c2, ref Unsafe.Add(ref target, 2 * targetStride), eight);
+        Store(c3, ref Unsafe.Add(ref target, 3 * targetStride), eight);
+        Store(c4, ref Unsafe.Add(ref target, 4 * targetStride), eight);
+        Store(c5, ref Unsafe.Add(ref target, 5 * targetStride), eight);
+        Store(c6, ref Unsafe.Add(ref target, 6 * targetStride), eight);
+        Store(c7, ref Unsafe.Add(ref target, 7 * targetStride), eight);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreSix(Vector256<float> column, ref float target)
+    private static void Store(Vector256<float> column, ref float target, bool eight)
     {
+        if (eight)
+        {
+            column.StoreUnsafe(ref target);
+            return;
+        }
         column.GetLower().StoreUnsafe(ref target);
         Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref target, 4)), column.GetUpper().AsDouble().ToScalar());
     }
