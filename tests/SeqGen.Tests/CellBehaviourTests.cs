@@ -130,6 +130,28 @@ public class CellBehaviourTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void SingleSequence_WithRecurrentWeightsPastTheCache_MatchesTheBatchedPass()
+    {
+        // 2080 × 520 doubles (8.7 MB) outgrow twice any L2 here, so a single sequence reads them
+        // as stored (dot products of W's rows); the small input weights are still transposed.
+        const int steps = 3, batch = 5, input = 8, hidden = 520;
+        var cell = new Lstm<double>(input, hidden, seed: 4);
+        var ws = cell.CreateWorkspace(steps, batch);
+        TestData.Fill(ws.Input(0), new Random(3), 1.0);
+        cell.Forward(ws, steps);
+        var alone = cell.CreateWorkspace(steps, 1);
+        const int b = 3;
+        for (int t = 0; t < steps; t++)
+            ws.Input(0).Slice((t * batch + b) * input, input).CopyTo(alone.Input(0).Slice(t * input, input));
+        cell.Forward(alone, steps);
+        for (int t = 0; t < steps; t++)
+        {
+            double[] expected = ws.Output(steps).Slice((t * batch + b) * hidden, hidden).ToArray();
+            AssertClose(expected, alone.Output(steps).Slice(t * hidden, hidden).ToArray(), $"step {t}");
+        }
+    }
+
+    [Fact]
     public void BatchedGradients_MatchFiniteDifferences() =>
         Assert.Empty(GradientCheck.Run(new Lstm<double>(inputSize: 3, hiddenSize: 6, seed: 2), steps: 4, batch: 5).Failures);
 

@@ -28,7 +28,7 @@ internal static partial class DirectGemm
         ref T x0 = ref MemoryMarshal.GetReference(x);
         ref T b0 = ref MemoryMarshal.GetReference(b);
         ref T y0 = ref MemoryMarshal.GetReference(y);
-        if ((long)k * n * Unsafe.SizeOf<T>() > PanelsFromBytes)
+        if (!FitsRowBlocks<T>(k, n))
         {
             RowPanels(n, k, ref x0, xStride, ref b0, ldb, ref y0);
             return;
@@ -56,10 +56,13 @@ internal static partial class DirectGemm
         }
     }
 
-    // From twice the core's L2 on, B is read from L3 or memory (measured on Zen 4, 1 MB of L2:
-    // blocks faster at 1 MB, both tie at 2 MB, panels 1.2x faster at 4 MB, 1.4x at 16 MB, 2x at
-    // 64 MB; on Zen 3, 512 KB of L2, panels 1.2x faster at 1.5 MB and 1.6x at 2 MB).
-    private static long PanelsFromBytes => 2 * CacheSizes.L2Bytes;
+    /// <summary>
+    /// True while a [k × n] B is small enough for the column blocks above; from twice the core's
+    /// L2 on, B is read from L3 or memory and streams in panels of rows instead (measured on Zen 4,
+    /// 1 MB of L2: blocks faster at 1 MB, both tie at 2 MB, panels 1.2x faster at 4 MB, 1.4x at
+    /// 16 MB, 2x at 64 MB; on Zen 3, 512 KB of L2, panels 1.2x faster at 1.5 MB and 1.6x at 2 MB).
+    /// </summary>
+    public static bool FitsRowBlocks<T>(int k, int n) => (long)k * n * Unsafe.SizeOf<T>() <= 2 * CacheSizes.L2Bytes;
 
     /// <summary>
     /// y += x·B by panels of eight rows of B, each read front to back, y loaded and stored once per

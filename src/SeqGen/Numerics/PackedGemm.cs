@@ -255,8 +255,6 @@ internal static class PackedGemm
             Kernel256(kc, ref MemoryMarshal.GetReference(panelA), ref MemoryMarshal.GetReference(panelB), ref MemoryMarshal.GetReference(c), ldc, overwrite);
     }
 
-
-
     // C[0..8, 0..2W] (+)= panelA (8 × kc) · panelB (kc × 2W): sixteen accumulators stay in registers.
     private static void Kernel512<T>(int kc, ref T a, ref T b, ref T c, int ldc, bool overwrite) where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -8,7 +8,8 @@ namespace SeqGen.CompilerServices;
 /// The weights W [outputs × inputs] of a product a pass repeats at every step — y = x·Wᵀ forward,
 /// dx += dy·W backward — laid out once per pass in the form the fastest kernel for the batch
 /// reads. The runtime decides the strategy (packed for the GEMM micro-kernel from
-/// <see cref="PackFromRows"/> rows, transposed for a row-vector product below), so generated code
+/// <see cref="PackFromRows"/> rows, transposed for a row-vector product below while it fits in
+/// L2, as stored beyond), so generated code
 /// only says when a pass starts and which product it runs. Unprepared (a stream's step), the
 /// products read the weights as they are.
 /// </summary>
@@ -46,11 +47,19 @@ public sealed class PreparedWeights<T> where T : unmanaged, IFloatingPointIeee75
             Numerics.Gemm.Pack<T>(true, _inputs, _outputs, weights, _inputs, _buffer);
             _layout = Layout.PackedForward;
         }
-        else
+        else if (Numerics.DirectGemm.FitsRowBlocks<T>(_inputs, _outputs))
         {
-            // A few rows: each step is a row vector times Wᵀ, read row by row.
+            // A few rows: each step is a row vector times Wᵀ, whose column blocks beat dot
+            // products of W's rows while Wᵀ sits in L2 (95–110 GB/s against 70–75).
             Numerics.Gemm.Transpose<T>(weights, _outputs, _inputs, _buffer);
             _layout = Layout.TransposedForward;
+        }
+        else
+        {
+            // Out of L2 both read at the rate of L3 or memory (measured on Zen 4: 4 MB 59–66 GB/s
+            // as stored, 62–71 transposed; 16 MB 29–40 against 35–38), and the transpose itself
+            // costs as much as ten steps' products: W is read as stored.
+            _layout = Layout.AsStored;
         }
     }
 
