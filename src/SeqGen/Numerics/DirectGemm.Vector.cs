@@ -54,7 +54,9 @@ internal static partial class DirectGemm
             s6 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref Unsafe.Add(ref r, 6 * ldb)), s6);
             s7 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref Unsafe.Add(ref r, 7 * ldb)), s7);
         }
-        return Tree(s0, s1, s2, s3, s4, s5, s6, s7) + Tail(p, k, ref x, ref b, ldb);
+        Vector256<float> sums = Tree(s0, s1, s2, s3, s4, s5, s6, s7);
+        // The tail's scratch (stackalloc) keeps it from being inlined: call it only when k is not a multiple of 8.
+        return p == k ? sums : sums + Tail(p, k, ref x, ref b, ldb);
     }
 
     // Eight vectors to one vector of their eight sums: three rounds of pairwise horizontal adds,
@@ -73,8 +75,6 @@ internal static partial class DirectGemm
 
     private static Vector256<float> Tail(int p, int k, ref float x, ref float b, int ldb)
     {
-        if (p == k)
-            return Vector256<float>.Zero;
         Span<float> rest = stackalloc float[8];
         for (int row = 0; row < 8; row++)
         {
