@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using SeqGen.CompilerServices;
 using SeqGen.Model;
 using SeqGen.Numerics;
@@ -36,14 +37,14 @@ public class ThreadingTests
         try
         {
             Gemm.MaxThreads = 2;
-            ParallelColumns.Run(task, run: 3, step: 5, columns: 144, rows: 64, alignment: System.Numerics.Vector<float>.Count);
+            ParallelColumns.Run(task, run: 3, step: 5, columns: 144, rows: 64, alignment: System.Numerics.Vector<float>.Count, rowsIndependent: false);
         }
         finally
         {
             Gemm.MaxThreads = saved;
         }
-        // Every column exactly once, in two ranges that start at multiples of the vector width, for the right run and step.
-        Assert.Equal(144, task.Covered.Count);
+        // Every element exactly once, in two column ranges that start at multiples of the vector width, for the right run and step.
+        Assert.Equal(64 * 144, task.Covered.Count);
         Assert.Equal(2, task.Ranges.Count);
         Assert.All(task.Ranges, r => Assert.Equal(0, r.From % System.Numerics.Vector<float>.Count));
         Assert.All(task.Ranges, r => Assert.Equal((3, 5), (r.Run, r.Step)));
@@ -52,30 +53,60 @@ public class ThreadingTests
         try
         {
             Gemm.MaxThreads = 2;
-            ParallelColumns.Run(odd, run: 0, step: 0, columns: 150, rows: 64, alignment: System.Numerics.Vector<float>.Count);
+            ParallelColumns.Run(odd, run: 0, step: 0, columns: 150, rows: 64, alignment: System.Numerics.Vector<float>.Count, rowsIndependent: false);
         }
         finally
         {
             Gemm.MaxThreads = saved;
         }
         Assert.Equal((0, 150), (Assert.Single(odd.Ranges).From, Assert.Single(odd.Ranges).To));
-        Assert.Throws<ArgumentOutOfRangeException>("alignment", () => ParallelColumns.Run(task, 0, 0, 16, 1, 0));
-        Assert.Throws<ArgumentOutOfRangeException>("columns", () => ParallelColumns.Run(task, 0, 0, -1, 1, 8));
-        Assert.Throws<ArgumentNullException>("task", () => ParallelColumns.Run(null!, 0, 0, 16, 1, 8));
+        Assert.Throws<ArgumentOutOfRangeException>("alignment", () => ParallelColumns.Run(task, 0, 0, 16, 1, 0, false));
+        Assert.Throws<ArgumentOutOfRangeException>("columns", () => ParallelColumns.Run(task, 0, 0, -1, 1, 8, false));
+        Assert.Throws<ArgumentNullException>("task", () => ParallelColumns.Run(null!, 0, 0, 16, 1, 8, false));
+    }
+
+    [Fact]
+    public void ParallelColumns_SplitsIndependentRowsInHalves()
+    {
+        var task = new RecordingTask();
+        var single = new RecordingTask();
+        int saved = Gemm.MaxThreads;
+        try
+        {
+            Gemm.MaxThreads = 2;
+            // 150 columns are not whole cache lines, which only a column split minds.
+            ParallelColumns.Run(task, run: 1, step: 2, columns: 150, rows: 33, alignment: System.Numerics.Vector<float>.Count, rowsIndependent: true);
+            ParallelColumns.Run(single, run: 0, step: 0, columns: 8192, rows: 1, alignment: System.Numerics.Vector<float>.Count, rowsIndependent: true);
+        }
+        finally
+        {
+            Gemm.MaxThreads = saved;
+        }
+        // Every element exactly once: rows [0, 16) and [16, 33), each over all the columns.
+        Assert.Equal(33 * 150, task.Covered.Count);
+        Assert.Equal(new[] { (0, 16), (16, 33) }, task.Ranges.Select(r => (r.FirstRow, r.LastRow)).OrderBy(r => r.Item1).ToArray());
+        Assert.All(task.Ranges, r => Assert.Equal((1, 2, 0, 150), (r.Run, r.Step, r.From, r.To)));
+        // A single row is split by its columns.
+        Assert.Equal(8192, single.Covered.Count);
+        Assert.All(single.Ranges, r => Assert.Equal((0, 1), (r.FirstRow, r.LastRow)));
     }
 
     private sealed class RecordingTask : IColumnTask
     {
-        public readonly System.Collections.Generic.HashSet<int> Covered = new();
-        public readonly System.Collections.Concurrent.ConcurrentBag<(int Run, int Step, int From, int To)> Ranges = new();
+        // Element (row, column) as row * 100000 + column.
+        public readonly System.Collections.Generic.HashSet<long> Covered = new();
+        public readonly System.Collections.Concurrent.ConcurrentBag<(int Run, int Step, int FirstRow, int LastRow, int From, int To)> Ranges = new();
 
-        public void RunColumns(int run, int step, int from, int to)
+        public void RunBlock(int run, int step, int firstRow, int lastRow, int from, int to)
         {
-            Ranges.Add((run, step, from, to));
+            Ranges.Add((run, step, firstRow, lastRow, from, to));
             lock (Covered)
             {
-                for (int j = from; j < to; j++)
-                    Assert.True(Covered.Add(j), $"column {j} twice");
+                for (int b = firstRow; b < lastRow; b++)
+                {
+                    for (int j = from; j < to; j++)
+                        Assert.True(Covered.Add(b * 100000L + j), $"row {b} column {j} twice");
+                }
             }
         }
     }

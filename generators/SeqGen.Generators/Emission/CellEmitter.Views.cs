@@ -15,7 +15,7 @@ internal sealed partial class CellEmitter
         "StepInputGradient", "StepOutput", "StepOutputGradient", "InputArray", "InputGradientArray",
         "InitialStateArray", "InitialStateGradientArray", "FinalStateArray", "FinalStateGradientArray",
         "OutputGradientArray", "State", "Reset", "SetState", "Workspace", "Stream", "Cell", "StepRows",
-        "OutputLength", "OutputLead", "Ws", "RunColumns", "ChildrenAreZero", "InputsAreZero", "InputGradientsUnused", "NewState", "NewStateGradient", "ChildState", "ChildStateGradient",
+        "OutputLength", "OutputLead", "Ws", "RunBlock", "ChildrenAreZero", "InputsAreZero", "InputGradientsUnused", "NewState", "NewStateGradient", "ChildState", "ChildStateGradient",
         "GetType", "ToString", "Equals", "GetHashCode", "MemberwiseClone", "Finalize", "ReferenceEquals",
     };
 

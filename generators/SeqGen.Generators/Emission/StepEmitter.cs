@@ -216,18 +216,20 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
 
     private static void EmitColumnRunCall(SourceWriter writer, ColumnRun run)
     {
+        // A forward loop writes only its own elements, so its rows may be split between threads;
+        // a backward loop adds to parameter gradients shared by the rows, so only its columns may.
         writer.Line(run.Splittable
-            ? $"global::SeqGen.CompilerServices.ParallelColumns.Run(ws, {CodeText.Int(run.Id)}, t, {run.Length}, B, {CodeText.Vector}.Count);"
-            : $"{run.Method}(ws, t, B, 0, {run.Length});");
+            ? $"global::SeqGen.CompilerServices.ParallelColumns.Run(ws, {CodeText.Int(run.Id)}, t, {run.Length}, B, {CodeText.Vector}.Count, rowsIndependent: {(run.Backward ? "false" : "true")});"
+            : $"{run.Method}(ws, t, B, 0, B, 0, {run.Length});");
     }
 
-    /// <summary>The fused loops as methods over a range of columns [from, to) of every row.</summary>
+    /// <summary>The fused loops as methods over rows [firstRow, lastRow) and columns [from, to) of a batch of B rows.</summary>
     public void EmitColumnRunMethods(SourceWriter writer)
     {
         foreach (ColumnRun run in LoopRuns)
         {
             writer.Line();
-            using (writer.Block($"internal void {run.Method}(Workspace ws, int t, int B, int from, int to)"))
+            using (writer.Block($"internal void {run.Method}(Workspace ws, int t, int B, int firstRow, int lastRow, int from, int to)"))
             {
                 writer.Line("T[] P = Parameters;");
                 if (run.Backward)
@@ -241,7 +243,7 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
                 }
                 foreach (ElementwiseEmitter emitter in run.Emitters)
                     emitter.DeclareConstants(writer);
-                using (writer.Block("for (int b = 0; b < B; b++)"))
+                using (writer.Block("for (int b = firstRow; b < lastRow; b++)"))
                 {
                     foreach (ElementwiseEmitter emitter in run.Emitters)
                         emitter.DeclareRow(writer, backward: run.Backward);
@@ -259,12 +261,12 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
     /// <summary>The workspace's dispatch from a fused loop's id to its method.</summary>
     public void EmitColumnDispatch(SourceWriter writer)
     {
-        using (writer.Block("void global::SeqGen.CompilerServices.IColumnTask.RunColumns(int run, int step, int from, int to)"))
+        using (writer.Block("void global::SeqGen.CompilerServices.IColumnTask.RunBlock(int run, int step, int firstRow, int lastRow, int from, int to)"))
         {
             using (writer.Block("switch (run)"))
             {
                 foreach (ColumnRun run in LoopRuns)
-                    writer.Line($"case {CodeText.Int(run.Id)}: Cell.{run.Method}(this, step, StepRows, from, to); break;");
+                    writer.Line($"case {CodeText.Int(run.Id)}: Cell.{run.Method}(this, step, StepRows, firstRow, lastRow, from, to); break;");
                 writer.Line("default: throw new global::System.ArgumentOutOfRangeException(nameof(run), run, \"No such loop.\");");
             }
         }

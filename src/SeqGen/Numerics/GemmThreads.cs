@@ -30,7 +30,7 @@ internal static unsafe class GemmThreads
     {
         public JobKind Kind;
         public bool IsDouble, TransposeA, TransposeB, Accumulate;
-        public int M, N, K, Lda, Ldb, Ldc, ALength, BLength, CLength, First, Last, Run, Step;
+        public int M, N, K, Lda, Ldb, Ldc, ALength, BLength, CLength, First, Last, FirstRow, LastRow, Run, Step;
         public void* A, B, C;
         public IColumnTask? Task;
         public Exception? Error;
@@ -149,27 +149,37 @@ internal static unsafe class GemmThreads
     }
 
     /// <summary>
-    /// Runs columns [0, split) of a step's elementwise work here and [split, columns) on the
-    /// worker, when there is enough of it and the worker is free; false otherwise.
+    /// Runs the first half of a step's elementwise work here and the second on the worker — halves
+    /// of the rows when they are independent and there are two or more, else halves of the columns
+    /// — when there is enough of it and the worker is free; false otherwise.
     /// </summary>
-    public static bool TryParallelColumns(IColumnTask task, int run, int step, int columns, int rows, int alignment)
+    public static bool TryParallelColumns(IColumnTask task, int run, int step, int columns, int rows, int alignment, bool rowsIndependent)
     {
-        // About 4096 elements take some 10–20 µs: well above the cost of a hand-over. Rows whose
-        // length is not a whole number of cache lines would put the two halves' edges in shared
-        // lines on every row (false sharing made a Tree-LSTM of H = 150 slower on two threads).
+        // About 4096 elements take some 10–20 µs: well above the cost of a hand-over.
+        if (MaxThreads < 2 || (long)rows * columns < 4096)
+            return false;
+        bool byRows = rowsIndependent && rows >= 2;
+        // Column halves share a line on every row unless rows are whole cache lines (false sharing
+        // made a Tree-LSTM of H = 150 slower on two threads); even then they do unless the buffers
+        // happen to start on a line, which .NET arrays do not, so rows are split where they can be.
         int elementsPerLine = 64 * alignment / System.Numerics.Vector<byte>.Count;
-        if (MaxThreads < 2 || (long)rows * columns < 4096 || columns < 2 * alignment || columns % elementsPerLine != 0)
+        if (!byRows && (columns < 2 * alignment || columns % elementsPerLine != 0))
             return false;
         if (!TryAcquire())
             return false;
         try
         {
-            // The split is a multiple of the vector width, so both halves run whole vectors.
-            int split = (columns / 2 + alignment - 1) / alignment * alignment;
-            Hand(new Job { Kind = JobKind.Columns, Task = task, Run = run, Step = step, First = split, Last = columns });
+            // A column split is a multiple of the vector width, so both halves run whole vectors.
+            int split = byRows ? rows / 2 : (columns / 2 + alignment - 1) / alignment * alignment;
+            Hand(byRows
+                ? new Job { Kind = JobKind.Columns, Task = task, Run = run, Step = step, FirstRow = split, LastRow = rows, First = 0, Last = columns }
+                : new Job { Kind = JobKind.Columns, Task = task, Run = run, Step = step, FirstRow = 0, LastRow = rows, First = split, Last = columns });
             try
             {
-                task.RunColumns(run, step, 0, split);
+                if (byRows)
+                    task.RunBlock(run, step, 0, split, 0, columns);
+                else
+                    task.RunBlock(run, step, 0, rows, 0, split);
             }
             finally
             {
@@ -231,7 +241,7 @@ internal static unsafe class GemmThreads
             try
             {
                 if (job.Kind == JobKind.Columns)
-                    job.Task!.RunColumns(job.Run, job.Step, job.First, job.Last);
+                    job.Task!.RunBlock(job.Run, job.Step, job.FirstRow, job.LastRow, job.First, job.Last);
                 else if (job.IsDouble)
                     Run<double>(job);
                 else
