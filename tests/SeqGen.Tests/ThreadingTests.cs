@@ -18,9 +18,9 @@ public class ThreadingTests
     [MemberData(nameof(CellBehaviourTests.StockRecurrentCells), MemberType = typeof(CellBehaviourTests))]
     public void TwoThreads_GiveTheResultsOfOne(string name)
     {
-        // 32 × 141 elements per step: above the size at which fused loops split, with a
-        // width that leaves a scalar tail in the second half.
-        // hidden is a whole number of cache lines, so the fused loops split by columns as well as the products.
+        // 32 × 144 elements per step: above the size at which fused loops split. Forward loops
+        // split by rows; hidden is a whole number of cache lines, so backward loops split by
+        // columns, as the products do.
         const int steps = 3, batch = 32, input = 19, hidden = 144;
         var one = Run(name, steps, batch, input, hidden, threads: 1);
         var two = Run(name, steps, batch, input, hidden, threads: 2);
