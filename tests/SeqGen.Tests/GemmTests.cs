@@ -143,27 +143,45 @@ public class GemmTests
 [Collection(nameof(ThreadedAllocationTests))]
 public class GemmThreadCountTests
 {
-    [Fact]
-    public void OneThread_And_TwoThreads_GiveTheSameResult()
+    [Theory]
+    // 101 rows: parts of whole micro-tiles with a partial tile last; k = 1100: three blocks of k,
+    // each a job of its own on two threads.
+    [InlineData(false, true, false, 96, 700, 300)]
+    [InlineData(false, false, false, 101, 300, 1100)]
+    [InlineData(true, false, true, 101, 300, 1100)]
+    [InlineData(true, true, true, 64, 257, 700)]
+    public void OneThread_And_TwoThreads_GiveTheSameResult(bool transposeA, bool transposeB, bool accumulate, int m, int n, int k)
     {
-        const int m = 96, n = 700, k = 300;
         var random = new Random(9);
         float[] a = GemmTests.Random<float>(m * k, random), b = GemmTests.Random<float>(n * k, random);
-        var one = new float[m * n];
-        var two = new float[m * n];
+        float[] one = GemmTests.Random<float>(m * n, random);
+        var two = (float[])one.Clone();
+        var reference = (double[])Array.ConvertAll(one, x => (double)x);
+        int lda = transposeA ? m : k, ldb = transposeB ? k : n;
         int saved = Gemm.MaxThreads;
         try
         {
             Gemm.MaxThreads = 1;
-            Gemm.Compute<float>(false, true, m, n, k, a, k, b, k, one, n, false);
+            Gemm.Compute<float>(transposeA, transposeB, m, n, k, a, lda, b, ldb, one, n, accumulate);
             Gemm.MaxThreads = 2;
-            Gemm.Compute<float>(false, true, m, n, k, a, k, b, k, two, n, false);
+            Gemm.Compute<float>(transposeA, transposeB, m, n, k, a, lda, b, ldb, two, n, accumulate);
         }
         finally
         {
             Gemm.MaxThreads = saved;
         }
         Assert.Equal(one, two);
+        // And both are the product (not the same wrong numbers).
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double sum = accumulate ? reference[i * n + j] : 0;
+                for (int p = 0; p < k; p++)
+                    sum += (double)a[transposeA ? p * lda + i : i * lda + p] * b[transposeB ? j * ldb + p : p * ldb + j];
+                Assert.True(Math.Abs(one[i * n + j] - sum) <= 1e-4 * Math.Max(1, Math.Abs(sum)), $"C[{i}, {j}] = {one[i * n + j]}, expected {sum}");
+            }
+        }
     }
 
     [Fact]

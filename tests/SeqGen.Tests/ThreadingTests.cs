@@ -7,8 +7,9 @@ using SeqGen.Numerics;
 namespace SeqGen.Tests;
 
 /// <summary>
-/// Two threads give exactly the results of one: products split by rows or by panels of columns,
-/// and a step's fused loops split by columns (each element computed by the same code either way).
+/// Two threads give exactly the results of one: products split into parts of rows or of panels
+/// of columns, and a step's fused loops into parts of rows or halves of columns (each element
+/// computed by the same code whichever thread runs its part).
 /// </summary>
 // Alone: the split needs the GEMM worker free, and other tests would take it.
 [Collection(nameof(ThreadedAllocationTests))]
@@ -66,7 +67,7 @@ public class ThreadingTests
     }
 
     [Fact]
-    public void ParallelColumns_SplitsIndependentRowsInHalves()
+    public void ParallelColumns_SplitsIndependentRowsIntoParts()
     {
         var task = new RecordingTask();
         var single = new RecordingTask();
@@ -82,13 +83,56 @@ public class ThreadingTests
         {
             Gemm.MaxThreads = saved;
         }
-        // Every element exactly once: rows [0, 16) and [16, 33), each over all the columns.
+        // Every element exactly once: 4950 elements make four parts of the rows, each over all the columns.
         Assert.Equal(33 * 150, task.Covered.Count);
-        Assert.Equal(new[] { (0, 16), (16, 33) }, task.Ranges.Select(r => (r.FirstRow, r.LastRow)).OrderBy(r => r.Item1).ToArray());
+        Assert.Equal(new[] { (0, 8), (8, 16), (16, 24), (24, 33) }, task.Ranges.Select(r => (r.FirstRow, r.LastRow)).OrderBy(r => r.Item1).ToArray());
         Assert.All(task.Ranges, r => Assert.Equal((1, 2, 0, 150), (r.Run, r.Step, r.From, r.To)));
         // A single row is split by its columns.
         Assert.Equal(8192, single.Covered.Count);
         Assert.All(single.Ranges, r => Assert.Equal((0, 1), (r.FirstRow, r.LastRow)));
+    }
+
+    [Fact]
+    public void ParallelColumns_TheCallerTakesOverTheWorkersParts_WhenTheWorkerStalls()
+    {
+        // The worker's first part waits until the caller has run every other part: the caller
+        // must take them (from the front) instead of waiting for the worker's half.
+        var task = new StallingTask(parts: 8);
+        int saved = Gemm.MaxThreads;
+        try
+        {
+            Gemm.MaxThreads = 2;
+            ParallelColumns.Run(task, run: 0, step: 0, columns: 1024, rows: 8, alignment: System.Numerics.Vector<float>.Count, rowsIndependent: true);
+        }
+        finally
+        {
+            Gemm.MaxThreads = saved;
+        }
+        Assert.Equal(Enumerable.Range(0, 8), task.Rows.OrderBy(r => r));
+        Assert.True(task.CallerParts >= 7, $"the caller ran {task.CallerParts} of 8 parts");
+    }
+
+    private sealed class StallingTask(int parts) : IColumnTask
+    {
+        private readonly int _caller = Environment.CurrentManagedThreadId;
+        private readonly System.Threading.ManualResetEventSlim _callerDone = new(false);
+        public readonly System.Collections.Concurrent.ConcurrentBag<int> Rows = new();
+        public int CallerParts;
+
+        public void RunBlock(int run, int step, int firstRow, int lastRow, int from, int to)
+        {
+            Assert.Equal(firstRow + 1, lastRow);
+            Rows.Add(firstRow);
+            if (Environment.CurrentManagedThreadId == _caller)
+            {
+                if (System.Threading.Interlocked.Increment(ref CallerParts) == parts - 1)
+                    _callerDone.Set();
+            }
+            else
+            {
+                Assert.True(_callerDone.Wait(TimeSpan.FromSeconds(30)), "the caller did not take the other parts");
+            }
+        }
     }
 
     private sealed class RecordingTask : IColumnTask

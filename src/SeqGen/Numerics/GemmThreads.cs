@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Threading;
 
 using SeqGen.CompilerServices;
@@ -8,32 +9,59 @@ namespace SeqGen.Numerics;
 
 /// <summary>
 /// Splits a large product, or a step's elementwise work, between the calling thread and one
-/// persistent worker thread (the machine this targets has two cores). Nothing is allocated per
-/// call: the operands are pinned for the duration and handed over as pointers, and the worker
-/// waits on a reusable event.
+/// persistent worker thread (the machine this targets has two cores). The work is cut into
+/// parts; the caller takes them from the front and the worker from the back until they meet, so
+/// when one core runs slow (a VM's vCPUs are slowed independently, for tens of milliseconds) the
+/// other takes over its parts, and a worker that has not started yet is not waited for. In a
+/// steady state each thread takes the same parts every step, which keeps its half of the weights
+/// in its own L2. Each part is computed by one thread with the same code, so results do not
+/// depend on which thread ran it. Nothing is allocated per call: the operands are pinned for the
+/// duration and handed over as pointers.
 /// </summary>
 internal static unsafe class GemmThreads
 {
-    private static readonly ManualResetEventSlim Start = new(false, spinCount: 2000);
-    private static readonly ManualResetEventSlim Done = new(false, spinCount: 2000);
+    // The worker spins for 200 µs after each job, long enough to bridge the serial work between a
+    // step's parallel phases; the caller waits at most one part, so it spins longer.
+    private static readonly SpinSignal Start = new(spinMicroseconds: 200);
+    private static readonly SpinSignal Done = new(spinMicroseconds: 2000);
     private static readonly object StartLock = new();
     private static Thread? s_worker;
     private static int s_busy;
     private static Job s_job;
+    private static Exception? s_workerError;
+    private static long s_productKeys;
+    private static byte[]? s_sharedB;
+
+    // The untaken parts [front, back): front in the low 32 bits, back in the high.
+    private static long s_parts;
+
+    // Whether the worker took the posted job; the caller withdraws a job the worker has not taken.
+    private static int s_state;
+    private const int Idle = 0, Posted = 1, Taken = 2;
+
+    // Parts of an elementwise loop: 1024 elements (some 3–5 µs) or more each; taking one costs
+    // one interlocked exchange.
+    private const int ElementsPerRowPart = 1024, MaxRowParts = 8;
+    // Parts of a product with packed weights: a part packs nothing (A is packed once per thread).
+    private const int MaxPanelParts = 8;
+    // Parts of a large product's rows, each reading all of the shared packed B.
+    private const int MaxProductRowParts = 16;
+    // A larger op(B) is not packed whole for both threads (the buffer is kept for the next product).
+    private const long MaxSharedPackedB = 32L << 20;
 
     /// <summary>Threads a product may use: 1 or 2 (default: 2 when the machine has two cores or more).</summary>
     public static int MaxThreads { get; set; } = Math.Min(2, Environment.ProcessorCount);
 
-    private enum JobKind { Product, PackedProduct, Columns }
+    private enum JobKind { Product, PackedProduct, PackB, PackedRows, Columns }
 
     private struct Job
     {
         public JobKind Kind;
-        public bool IsDouble, TransposeA, TransposeB, Accumulate;
-        public int M, N, K, Lda, Ldb, Ldc, ALength, BLength, CLength, First, Last, FirstRow, LastRow, Run, Step;
-        public void* A, B, C;
+        public bool IsDouble, TransposeA, TransposeB, Accumulate, ByRows;
+        public int M, N, K, Lda, Ldb, Ldc, ALength, BLength, CLength, PackedLength, Split, BlockStart, Parts, PanelWidth, Run, Step, Alignment;
+        public long ProductKey;
+        public void* A, B, C, Packed;
         public IColumnTask? Task;
-        public Exception? Error;
     }
 
     /// <summary>Runs the product on two threads when it is large enough and the worker is free; false otherwise.</summary>
@@ -52,40 +80,35 @@ internal static unsafe class GemmThreads
         try
         {
             bool byRows = m >= 32;
-            int split = byRows ? m / 2 : n / 2;
+            if (byRows && PackedGemm.IsSupported<T>() && TryParallelRows(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate))
+                return true;
             fixed (T* pa = a, pb = b, pc = c)
             {
-                // The worker takes the second half of the rows (or columns) of C.
-                int aOffset = byRows ? (transposeA ? split : split * lda) : 0;
-                int bOffset = byRows ? 0 : (transposeB ? split * ldb : split);
-                int cOffset = byRows ? split * ldc : split;
-                Hand(new Job
+                // Two parts, halves of the columns (or of the rows, where B is too large to pack
+                // once): each part packs its own operands, so finer parts would repack them.
+                RunParts(new Job
                 {
+                    Kind = JobKind.Product,
                     IsDouble = typeof(T) == typeof(double),
                     TransposeA = transposeA,
                     TransposeB = transposeB,
                     Accumulate = accumulate,
-                    M = byRows ? m - split : m,
-                    N = byRows ? n : n - split,
+                    ByRows = byRows,
+                    Split = byRows ? m / 2 : n / 2,
+                    Parts = 2,
+                    M = m,
+                    N = n,
                     K = k,
                     Lda = lda,
                     Ldb = ldb,
                     Ldc = ldc,
-                    A = pa + aOffset,
-                    B = pb + bOffset,
-                    C = pc + cOffset,
-                    ALength = a.Length - aOffset,
-                    BLength = b.Length - bOffset,
-                    CLength = c.Length - cOffset,
+                    A = pa,
+                    B = pb,
+                    C = pc,
+                    ALength = a.Length,
+                    BLength = b.Length,
+                    CLength = c.Length,
                 });
-                try
-                {
-                    Gemm.ComputeSerial(transposeA, transposeB, byRows ? split : m, byRows ? n : split, k, a, lda, b, ldb, c, ldc, accumulate);
-                }
-                finally
-                {
-                    Join();
-                }
             }
             return true;
         }
@@ -95,8 +118,65 @@ internal static unsafe class GemmThreads
         }
     }
 
+    // Packs op(B) once, shared (the threads pack parts of its panels), then computes C in parts
+    // of rows, each reading the shared panels: finer parts than halves cost no repacking.
+    private static bool TryParallelRows<T>(bool transposeA, bool transposeB, int m, int n, int k,
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int packedLength = PackedGemm.PackedLength<T>(k, n);
+        if ((long)packedLength * Unsafe.SizeOf<T>() > MaxSharedPackedB)
+            return false;
+        if (s_sharedB is null || s_sharedB.Length < packedLength * Unsafe.SizeOf<T>())
+            s_sharedB = GC.AllocateUninitializedArray<byte>(packedLength * Unsafe.SizeOf<T>());
+        int panelWidth = PackedGemm.PanelWidth<T>();
+        int panels = (n + panelWidth - 1) / panelWidth;
+        // Parts of whole micro-tiles of rows, so that only the last rows form a partial tile, as
+        // on one thread: the partial tile is summed differently.
+        int rowParts = Math.Min(MaxProductRowParts, (m + PackedGemm.RowsPerTile - 1) / PackedGemm.RowsPerTile);
+        fixed (T* pa = a, pb = b, pc = c)
+        fixed (byte* shared = s_sharedB)
+        {
+            var job = new Job
+            {
+                IsDouble = typeof(T) == typeof(double),
+                TransposeA = transposeA,
+                TransposeB = transposeB,
+                Accumulate = accumulate,
+                M = m,
+                N = n,
+                K = k,
+                Lda = lda,
+                Ldb = ldb,
+                Ldc = ldc,
+                A = pa,
+                B = pb,
+                C = pc,
+                Packed = shared,
+                ALength = a.Length,
+                BLength = b.Length,
+                CLength = c.Length,
+                PackedLength = packedLength,
+                PanelWidth = panelWidth,
+            };
+            job.Kind = JobKind.PackB;
+            job.Parts = Math.Min(panels, MaxPanelParts);
+            RunParts(job);
+            // One job per KC block of k, in order, as on one thread: a thread keeps the block's
+            // panels in its L2 for all the rows it takes.
+            job.Kind = JobKind.PackedRows;
+            job.Parts = rowParts;
+            for (int block = 0; block < k; block += PackedGemm.BlockDepth)
+            {
+                job.BlockStart = block;
+                RunParts(job);
+            }
+        }
+        return true;
+    }
+
     /// <summary>
-    /// Runs a product with prepacked op(B) on two threads, each taking whole panels of columns,
+    /// Runs a product with prepacked op(B) on two threads, in parts of whole panels of columns,
     /// when it is large enough and the worker is free; false otherwise.
     /// </summary>
     public static bool TryParallelPacked<T>(int m, int n, int k, ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> packed,
@@ -109,14 +189,17 @@ internal static unsafe class GemmThreads
             return false;
         try
         {
-            int split = (n / 2 + panelWidth - 1) / panelWidth * panelWidth;
+            int panels = (n + panelWidth - 1) / panelWidth;
             fixed (T* pa = a, pb = packed, pc = c)
             {
-                Hand(new Job
+                RunParts(new Job
                 {
-                    IsDouble = typeof(T) == typeof(double),
                     Kind = JobKind.PackedProduct,
+                    IsDouble = typeof(T) == typeof(double),
                     Accumulate = accumulate,
+                    Parts = Math.Min(panels, MaxPanelParts),
+                    PanelWidth = panelWidth,
+                    ProductKey = ++s_productKeys,
                     M = m,
                     N = n,
                     K = k,
@@ -128,17 +211,7 @@ internal static unsafe class GemmThreads
                     ALength = a.Length,
                     BLength = packed.Length,
                     CLength = c.Length,
-                    First = split,
-                    Last = n,
                 });
-                try
-                {
-                    PackedGemm.MultiplyPacked(m, n, k, a, lda, packed, c, ldc, 0, split, accumulate);
-                }
-                finally
-                {
-                    Join();
-                }
             }
             return true;
         }
@@ -149,9 +222,9 @@ internal static unsafe class GemmThreads
     }
 
     /// <summary>
-    /// Runs the first half of a step's elementwise work here and the second on the worker — halves
-    /// of the rows when they are independent and there are two or more, else halves of the columns
-    /// — when there is enough of it and the worker is free; false otherwise.
+    /// Runs a step's elementwise work on two threads — in parts of the rows when they are
+    /// independent and there are two or more, else in halves of the columns — when there is
+    /// enough of it and the worker is free; false otherwise.
     /// </summary>
     public static bool TryParallelColumns(IColumnTask task, int run, int step, int columns, int rows, int alignment, bool rowsIndependent)
     {
@@ -169,22 +242,18 @@ internal static unsafe class GemmThreads
             return false;
         try
         {
-            // A column split is a multiple of the vector width, so both halves run whole vectors.
-            int split = byRows ? rows / 2 : (columns / 2 + alignment - 1) / alignment * alignment;
-            Hand(byRows
-                ? new Job { Kind = JobKind.Columns, Task = task, Run = run, Step = step, FirstRow = split, LastRow = rows, First = 0, Last = columns }
-                : new Job { Kind = JobKind.Columns, Task = task, Run = run, Step = step, FirstRow = 0, LastRow = rows, First = split, Last = columns });
-            try
+            RunParts(new Job
             {
-                if (byRows)
-                    task.RunBlock(run, step, 0, split, 0, columns);
-                else
-                    task.RunBlock(run, step, 0, rows, 0, split);
-            }
-            finally
-            {
-                Join();
-            }
+                Kind = JobKind.Columns,
+                Task = task,
+                Run = run,
+                Step = step,
+                ByRows = byRows,
+                M = rows,
+                N = columns,
+                Alignment = alignment,
+                Parts = byRows ? (int)Math.Clamp((long)rows * columns / ElementsPerRowPart, 2, Math.Min(rows, MaxRowParts)) : 2,
+            });
             return true;
         }
         finally
@@ -197,24 +266,61 @@ internal static unsafe class GemmThreads
 
     private static void Release() => Volatile.Write(ref s_busy, 0);
 
-    // Gives the worker its half; the caller computes its own half next, then joins.
-    private static void Hand(in Job job)
+    // Posts the job, runs parts from the front until none is left, then joins the worker.
+    private static void RunParts(in Job job)
     {
         EnsureWorker();
         s_job = job;
-        Done.Reset();
+        s_workerError = null;
+        Volatile.Write(ref s_parts, (long)job.Parts << 32);
+        Volatile.Write(ref s_state, Posted);
         Start.Set();
+        try
+        {
+            while (TryTake(fromBack: false, out int part))
+                RunPart(job, part);
+        }
+        finally
+        {
+            Join();
+        }
     }
 
-    // Waits for the worker's half and passes on its failure. Callers join in a finally block, so
-    // the worker is never still running once the call has returned or thrown.
+    // Waits for the worker's parts, unless it never took the job, and passes on its failure.
+    // Callers join in a finally block, so the worker is never still running once the call has
+    // returned or thrown.
     private static void Join()
     {
-        Done.Wait();
-        Exception? error = s_job.Error;
+        if (Interlocked.CompareExchange(ref s_state, Idle, Posted) != Posted)
+        {
+            Done.Wait();
+            Volatile.Write(ref s_state, Idle);
+        }
         s_job = default;
+        Exception? error = s_workerError;
+        s_workerError = null;
         if (error is not null)
             throw new InvalidOperationException("The worker thread failed.", error);
+    }
+
+    private static bool TryTake(bool fromBack, out int part)
+    {
+        while (true)
+        {
+            long parts = Volatile.Read(ref s_parts);
+            int front = (int)parts, back = (int)(parts >> 32);
+            if (front >= back)
+            {
+                part = -1;
+                return false;
+            }
+            long taken = fromBack ? ((long)(back - 1) << 32) | (uint)front : ((long)back << 32) | (uint)(front + 1);
+            if (Interlocked.CompareExchange(ref s_parts, taken, parts) == parts)
+            {
+                part = fromBack ? back - 1 : front;
+                return true;
+            }
+        }
     }
 
     private static void EnsureWorker()
@@ -236,37 +342,90 @@ internal static unsafe class GemmThreads
         while (true)
         {
             Start.Wait();
-            Start.Reset();
+            // A signal may be left over from a job the caller finished and withdrew alone.
+            if (Interlocked.CompareExchange(ref s_state, Taken, Posted) != Posted)
+                continue;
             Job job = s_job;
             try
             {
-                if (job.Kind == JobKind.Columns)
-                    job.Task!.RunBlock(job.Run, job.Step, job.FirstRow, job.LastRow, job.First, job.Last);
-                else if (job.IsDouble)
-                    Run<double>(job);
-                else
-                    Run<float>(job);
-                s_job.Error = null;
+                while (TryTake(fromBack: true, out int part))
+                    RunPart(job, part);
             }
             catch (Exception e)
             {
-                s_job.Error = e;
+                s_workerError = e;
             }
             Done.Set();
         }
     }
 
-    private static void Run<T>(Job job) where T : unmanaged, IFloatingPointIeee754<T>
+    // The columns of part `part` of the job's panels.
+    private static (int First, int Last) PanelColumns(in Job job, int part)
     {
-        if (job.Kind == JobKind.PackedProduct)
+        int panels = (job.N + job.PanelWidth - 1) / job.PanelWidth;
+        return (PartStart(part, job.Parts, panels) * job.PanelWidth, Math.Min(job.N, PartStart(part + 1, job.Parts, panels) * job.PanelWidth));
+    }
+
+    // Part `part` of `parts` equal shares of `count` items: its first item.
+    private static int PartStart(int part, int parts, int count) => (int)((long)part * count / parts);
+
+    private static void RunPart(in Job job, int part)
+    {
+        if (job.Kind == JobKind.Columns)
         {
-            PackedGemm.MultiplyPacked(job.M, job.N, job.K, new ReadOnlySpan<T>(job.A, job.ALength), job.Lda,
-                new ReadOnlySpan<T>(job.B, job.BLength), new Span<T>(job.C, job.CLength), job.Ldc, job.First, job.Last, job.Accumulate);
+            if (job.ByRows)
+            {
+                job.Task!.RunBlock(job.Run, job.Step, PartStart(part, job.Parts, job.M), PartStart(part + 1, job.Parts, job.M), 0, job.N);
+                return;
+            }
+            // Column halves start at a multiple of the vector width, so both run whole vectors.
+            int split = (job.N / 2 + job.Alignment - 1) / job.Alignment * job.Alignment;
+            job.Task!.RunBlock(job.Run, job.Step, 0, job.M, part == 0 ? 0 : split, part == 0 ? split : job.N);
             return;
         }
-        Gemm.ComputeSerial(job.TransposeA, job.TransposeB, job.M, job.N, job.K,
-            new ReadOnlySpan<T>(job.A, job.ALength), job.Lda,
-            new ReadOnlySpan<T>(job.B, job.BLength), job.Ldb,
-            new Span<T>(job.C, job.CLength), job.Ldc, job.Accumulate);
+        if (job.IsDouble)
+            RunPart<double>(job, part);
+        else
+            RunPart<float>(job, part);
+    }
+
+    private static void RunPart<T>(in Job job, int part) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var a = new ReadOnlySpan<T>(job.A, job.ALength);
+        var b = new ReadOnlySpan<T>(job.B, job.BLength);
+        var c = new Span<T>(job.C, job.CLength);
+        switch (job.Kind)
+        {
+            case JobKind.PackedProduct:
+            {
+                (int first, int last) = PanelColumns(job, part);
+                PackedGemm.MultiplyPacked(false, job.M, job.N, job.K, a, job.Lda, b, c, job.Ldc, first, last, job.Accumulate, job.ProductKey);
+                return;
+            }
+            case JobKind.PackB:
+            {
+                (int first, int last) = PanelColumns(job, part);
+                PackedGemm.PackColumns(job.TransposeB, job.K, job.N, b, job.Ldb, new Span<T>(job.Packed, job.PackedLength), first, last);
+                return;
+            }
+            case JobKind.PackedRows:
+            {
+                int tile = PackedGemm.RowsPerTile;
+                int tiles = (job.M + tile - 1) / tile;
+                int firstRow = PartStart(part, job.Parts, tiles) * tile;
+                int lastRow = Math.Min(job.M, PartStart(part + 1, job.Parts, tiles) * tile);
+                PackedGemm.MultiplyPackedBlock(job.TransposeA, lastRow - firstRow, job.N, job.K, job.BlockStart, a.Slice(job.TransposeA ? firstRow : firstRow * job.Lda), job.Lda,
+                    new ReadOnlySpan<T>(job.Packed, job.PackedLength), c.Slice(firstRow * job.Ldc), job.Ldc, overwrite: job.BlockStart == 0 && !job.Accumulate);
+                return;
+            }
+        }
+        // Halves of the rows or of the columns of C: the second half's operands start further in.
+        int from = part == 0 ? 0 : job.Split;
+        int count = part == 0 ? job.Split : (job.ByRows ? job.M : job.N) - job.Split;
+        int aOffset = job.ByRows ? (job.TransposeA ? from : from * job.Lda) : 0;
+        int bOffset = job.ByRows ? 0 : (job.TransposeB ? from * job.Ldb : from);
+        int cOffset = job.ByRows ? from * job.Ldc : from;
+        Gemm.ComputeSerial(job.TransposeA, job.TransposeB, job.ByRows ? count : job.M, job.ByRows ? job.N : count, job.K,
+            a.Slice(aOffset), job.Lda, b.Slice(bOffset), job.Ldb, c.Slice(cOffset), job.Ldc, job.Accumulate);
     }
 }

@@ -18,6 +18,9 @@ internal static class PackedGemm
     // Rows per micro-tile: 8 with AVX-512 (16 accumulators of its 32 registers; batches of 8, 16,
     // 32, 64 fill whole tiles), 6 with AVX2 (12 accumulators of 16 registers).
     private static int MR => Vector512.IsHardwareAccelerated ? 8 : 6;
+
+    /// <summary>MR: the rows of one micro-tile.</summary>
+    public static int RowsPerTile => MR;
     private const int MaxMR = 8;
     // Measured on Zen 4 (1 MB L2 per core): a long KC amortises each tile's loads and stores of C;
     // an A block (MC × KC, 192 KB) and a B panel (KC × NR) stay in L2 while the B block streams.
@@ -25,8 +28,14 @@ internal static class PackedGemm
     private const int MC = 96; // a multiple of both MRs
     private const int NC = 1024;
 
+    // A product split into parts keeps its A packed whole per thread up to this size (B = 64
+    // rows of k = 2048 floats); larger ones repack A's blocks for every part.
+    private const int MaxWholePackedA = 512 * 1024;
+
     [ThreadStatic]
-    private static byte[]? t_packA, t_packB;
+    private static byte[]? t_packA, t_packB, t_wholeA;
+    [ThreadStatic]
+    private static long t_wholeAKey;
 
     /// <summary>True when a vector micro-kernel exists for this machine and element type.</summary>
     public static bool IsSupported<T>() =>
@@ -72,6 +81,11 @@ internal static class PackedGemm
     /// step of a sequence) skips packing: block pc starts at pc · n', panel jr at block + jr · kc.
     /// </summary>
     public static void Pack<T>(bool transposeB, int k, int n, ReadOnlySpan<T> b, int ldb, Span<T> packed)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        PackColumns(transposeB, k, n, b, ldb, packed, 0, n);
+
+    /// <summary>Packs columns [first, last) of op(B) into <see cref="Pack{T}"/>'s layout; first is a multiple of the panel width.</summary>
+    public static void PackColumns<T>(bool transposeB, int k, int n, ReadOnlySpan<T> b, int ldb, Span<T> packed, int first, int last)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int nr = PanelWidth<T>();
@@ -79,20 +93,25 @@ internal static class PackedGemm
         for (int pc = 0; pc < k; pc += KC)
         {
             int kc = Math.Min(KC, k - pc);
-            PackB(transposeB, b, ldb, pc, kc, 0, n, nr, packed.Slice(pc * paddedN, kc * paddedN));
+            PackB(transposeB, b, ldb, pc, kc, first, last - first, nr, packed.Slice(pc * paddedN + first * kc, kc * (paddedN - first)));
         }
     }
 
     /// <summary>
-    /// C[:, first..last) (+)= A·op(B) for op(B) packed by <see cref="Pack{T}"/>; <paramref name="first"/>
-    /// is a multiple of the panel width, so two threads can share the columns. k &gt; 0.
+    /// C[:, first..last) (+)= op(A)·op(B) for op(B) packed by <see cref="Pack{T}"/>; <paramref name="first"/>
+    /// is a multiple of the panel width, so threads can share the columns. k &gt; 0. Calls with the
+    /// same nonzero <paramref name="productKey"/> are parts of one product: a thread packs A once
+    /// for all the parts it runs (when A fits the cache of packed A), not once per part.
     /// </summary>
-    public static void MultiplyPacked<T>(int m, int n, int k, ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> packed,
-        Span<T> c, int ldc, int first, int last, bool accumulate)
+    public static void MultiplyPacked<T>(bool transposeA, int m, int n, int k, ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> packed,
+        Span<T> c, int ldc, int first, int last, bool accumulate, long productKey = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int paddedN = RoundUp(n, PanelWidth<T>());
-        Span<T> packA = Buffer<T>(ref t_packA, MC * KC);
+        int paddedM = RoundUp(m, MR);
+        bool whole = productKey != 0 && (long)paddedM * k * Unsafe.SizeOf<T>() <= MaxWholePackedA;
+        Span<T> packA = whole ? Buffer<T>(ref t_wholeA, paddedM * k) : Buffer<T>(ref t_packA, MC * KC);
+        bool packedAlready = whole && t_wholeAKey == productKey;
         Span<T> tile = stackalloc T[MaxMR * 32];
         for (int pc = 0; pc < k; pc += KC)
         {
@@ -101,11 +120,41 @@ internal static class PackedGemm
             for (int ic = 0; ic < m; ic += MC)
             {
                 int mc = Math.Min(MC, m - ic);
-                PackA(false, a, lda, ic, mc, pc, kc, packA);
-                MacroKernel(mc, last - first, kc, packA, panels, c.Slice(ic * ldc + first), ldc, tile, overwrite: pc == 0 && !accumulate);
+                // Whole, block (pc, ic) sits after the blocks of the earlier pcs (paddedM × KC
+                // each) and the full MC-row blocks of this one (MC × kc each).
+                Span<T> blockA = whole ? packA.Slice(pc * paddedM + ic * kc, RoundUp(mc, MR) * kc) : packA;
+                if (!packedAlready)
+                    PackA(transposeA, a, lda, ic, mc, pc, kc, blockA);
+                MacroKernel(mc, last - first, kc, blockA, panels, c.Slice(ic * ldc + first), ldc, tile, overwrite: pc == 0 && !accumulate);
             }
         }
+        t_wholeAKey = whole ? productKey : 0;
     }
+
+    /// <summary>
+    /// C (+)= op(A)[:, pc..pc+kc)·op(B)[pc..pc+kc, :], one KC block of a product whose op(B) is
+    /// packed by <see cref="Pack{T}"/>: the block's panels stay in L2 while a thread runs many
+    /// such calls for different rows. Overwrites C when <paramref name="overwrite"/>.
+    /// </summary>
+    public static void MultiplyPackedBlock<T>(bool transposeA, int m, int n, int k, int pc, ReadOnlySpan<T> a, int lda,
+        ReadOnlySpan<T> packed, Span<T> c, int ldc, bool overwrite)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int paddedN = RoundUp(n, PanelWidth<T>());
+        int kc = Math.Min(KC, k - pc);
+        Span<T> packA = Buffer<T>(ref t_packA, MC * KC);
+        Span<T> tile = stackalloc T[MaxMR * 32];
+        ReadOnlySpan<T> panels = packed.Slice(pc * paddedN, paddedN * kc);
+        for (int ic = 0; ic < m; ic += MC)
+        {
+            int mc = Math.Min(MC, m - ic);
+            PackA(transposeA, a, lda, ic, mc, pc, kc, packA);
+            MacroKernel(mc, n, kc, packA, panels, c.Slice(ic * ldc), ldc, tile, overwrite);
+        }
+    }
+
+    /// <summary>KC: the depth of one block of a product.</summary>
+    public static int BlockDepth => KC;
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
