@@ -51,7 +51,7 @@ public class ThreadedAllocationTests
     {
         var probe = new WorkerProbe();
         for (int attempt = 0; attempt < 100 && probe.Bytes < 0; attempt++)
-            ParallelColumns.Run(probe, run: 0, step: 0, columns: 8192, rows: 1, alignment: 8, rowsIndependent: false);
+            ParallelColumns.Run(probe, run: 0, step: 0, columns: 8192, rows: 1, alignment: 8, secondHalfGradients: false);
         Assert.True(probe.Bytes >= 0, "the worker never took the probe");
         return probe.Bytes;
     }

@@ -8,8 +8,8 @@ namespace SeqGen.Tests;
 
 /// <summary>
 /// Two threads give exactly the results of one: products split into parts of rows or of panels
-/// of columns, and a step's fused loops into parts of rows or halves of columns (each element
-/// computed by the same code whichever thread runs its part).
+/// of columns, and a step's fused loops into parts of rows (each element computed by the same
+/// code whichever thread runs its part).
 /// </summary>
 // Alone: the split needs the GEMM worker free, and other tests would take it.
 [Collection(nameof(ThreadedAllocationTests))]
@@ -19,9 +19,9 @@ public class ThreadingTests
     [MemberData(nameof(CellBehaviourTests.StockRecurrentCells), MemberType = typeof(CellBehaviourTests))]
     public void TwoThreads_GiveTheResultsOfOne(string name)
     {
-        // 32 × 144 elements per step: above the size at which fused loops split. Forward loops
-        // split by rows; hidden is a whole number of cache lines, so backward loops split by
-        // columns, as the products do.
+        // 32 × 144 elements per step: above the size at which fused loops split (by rows; a
+        // backward loop's second half of the rows adds its parameter gradients to a buffer of
+        // its own, on one thread as on two).
         const int steps = 3, batch = 32, input = 19, hidden = 144;
         var one = Run(name, steps, batch, input, hidden, threads: 1);
         var two = Run(name, steps, batch, input, hidden, threads: 2);
@@ -31,39 +31,64 @@ public class ThreadingTests
     }
 
     [Fact]
-    public void ParallelColumns_SplitsAtAVectorBoundary_AndChecksItsArguments()
+    public void ParallelColumns_SplitsASingleRowAtAVectorBoundary_AndChecksItsArguments()
     {
         var task = new RecordingTask();
+        var odd = new RecordingTask();
         int saved = Gemm.MaxThreads;
         try
         {
             Gemm.MaxThreads = 2;
-            ParallelColumns.Run(task, run: 3, step: 5, columns: 144, rows: 64, alignment: System.Numerics.Vector<float>.Count, rowsIndependent: false);
+            ParallelColumns.Run(task, run: 3, step: 5, columns: 8192, rows: 1, alignment: System.Numerics.Vector<float>.Count, secondHalfGradients: true);
+            // A row that is not whole cache lines is not split: the halves would share a line.
+            ParallelColumns.Run(odd, run: 0, step: 0, columns: 8200, rows: 1, alignment: System.Numerics.Vector<float>.Count, secondHalfGradients: false);
         }
         finally
         {
             Gemm.MaxThreads = saved;
         }
         // Every element exactly once, in two column ranges that start at multiples of the vector width, for the right run and step.
-        Assert.Equal(64 * 144, task.Covered.Count);
+        Assert.Equal(8192, task.Covered.Count);
         Assert.Equal(2, task.Ranges.Count);
         Assert.All(task.Ranges, r => Assert.Equal(0, r.From % System.Numerics.Vector<float>.Count));
-        Assert.All(task.Ranges, r => Assert.Equal((3, 5), (r.Run, r.Step)));
-        // Rows that are not whole cache lines are not split: the halves would share a line per row.
-        var odd = new RecordingTask();
+        Assert.All(task.Ranges, r => Assert.Equal((3, 5, 0, 1), (r.Run, r.Step, r.FirstRow, r.LastRow)));
+        Assert.Equal((0, 8200), (Assert.Single(odd.Ranges).From, Assert.Single(odd.Ranges).To));
+        Assert.Throws<ArgumentOutOfRangeException>("alignment", () => ParallelColumns.Run(task, 0, 0, 16, 1, 0, false));
+        Assert.Throws<ArgumentOutOfRangeException>("columns", () => ParallelColumns.Run(task, 0, 0, -1, 1, 8, false));
+        Assert.Throws<ArgumentNullException>("task", () => ParallelColumns.Run(null!, 0, 0, 16, 1, 8, false));
+    }
+
+    [Theory]
+    [InlineData(2, 33, 150)] // split between the threads
+    [InlineData(1, 33, 150)] // one thread runs the same two blocks
+    [InlineData(2, 4, 8)]    // too little work to split: still the two blocks
+    public void ParallelColumns_WithSecondHalfGradients_RunsTheSameTwoHalves_OnOneThreadOrTwo(int threads, int rows, int columns)
+    {
+        var task = new RecordingTask();
+        int saved = Gemm.MaxThreads;
         try
         {
-            Gemm.MaxThreads = 2;
-            ParallelColumns.Run(odd, run: 0, step: 0, columns: 150, rows: 64, alignment: System.Numerics.Vector<float>.Count, rowsIndependent: false);
+            Gemm.MaxThreads = threads;
+            ParallelColumns.Run(task, run: 1, step: 0, columns, rows, alignment: System.Numerics.Vector<float>.Count, secondHalfGradients: true);
         }
         finally
         {
             Gemm.MaxThreads = saved;
         }
-        Assert.Equal((0, 150), (Assert.Single(odd.Ranges).From, Assert.Single(odd.Ranges).To));
-        Assert.Throws<ArgumentOutOfRangeException>("alignment", () => ParallelColumns.Run(task, 0, 0, 16, 1, 0, false));
-        Assert.Throws<ArgumentOutOfRangeException>("columns", () => ParallelColumns.Run(task, 0, 0, -1, 1, 8, false));
-        Assert.Throws<ArgumentNullException>("task", () => ParallelColumns.Run(null!, 0, 0, 16, 1, 8, false));
+        Assert.Equal(rows * columns, task.Covered.Count);
+        Assert.Equal(new[] { (0, rows / 2), (rows / 2, rows) }, task.Ranges.Select(r => (r.FirstRow, r.LastRow)).OrderBy(r => r.Item1).ToArray());
+        Assert.All(task.Ranges, r => Assert.Equal((0, columns), (r.From, r.To)));
+    }
+
+    [Fact]
+    public void AddSecondHalf_AddsTheBuffer_ClearsIt_AndChecksLengths()
+    {
+        double[] gradients = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 };
+        double[] secondHalf = { 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110 };
+        ParallelColumns.AddSecondHalf<double>(gradients, secondHalf);
+        Assert.Equal(new double[] { 11, 22, 33, 44, 55, 66, 77, 88, 99, 110, 121 }, gradients);
+        Assert.All(secondHalf, x => Assert.Equal(0, x));
+        Assert.Throws<ArgumentException>("secondHalf", () => ParallelColumns.AddSecondHalf<double>(gradients, new double[3]));
     }
 
     [Fact]
@@ -76,8 +101,8 @@ public class ThreadingTests
         {
             Gemm.MaxThreads = 2;
             // 150 columns are not whole cache lines, which only a column split minds.
-            ParallelColumns.Run(task, run: 1, step: 2, columns: 150, rows: 33, alignment: System.Numerics.Vector<float>.Count, rowsIndependent: true);
-            ParallelColumns.Run(single, run: 0, step: 0, columns: 8192, rows: 1, alignment: System.Numerics.Vector<float>.Count, rowsIndependent: true);
+            ParallelColumns.Run(task, run: 1, step: 2, columns: 150, rows: 33, alignment: System.Numerics.Vector<float>.Count, secondHalfGradients: false);
+            ParallelColumns.Run(single, run: 0, step: 0, columns: 8192, rows: 1, alignment: System.Numerics.Vector<float>.Count, secondHalfGradients: false);
         }
         finally
         {
@@ -102,7 +127,7 @@ public class ThreadingTests
         try
         {
             Gemm.MaxThreads = 2;
-            ParallelColumns.Run(task, run: 0, step: 0, columns: 1024, rows: 8, alignment: System.Numerics.Vector<float>.Count, rowsIndependent: true);
+            ParallelColumns.Run(task, run: 0, step: 0, columns: 1024, rows: 8, alignment: System.Numerics.Vector<float>.Count, secondHalfGradients: false);
         }
         finally
         {

@@ -48,6 +48,7 @@ internal sealed partial class CellEmitter
                 _steps.EmitBackwardStep(_w);
             }
             _steps.EmitColumnRunMethods(_w);
+            _steps.EmitSecondHalfRange(_w);
         }
     }
 

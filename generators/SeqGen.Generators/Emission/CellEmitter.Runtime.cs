@@ -53,6 +53,12 @@ internal sealed partial class CellEmitter
                 if (!group.Hoisted && Recurrent)
                     _w.Line($"internal readonly {PreparedWeights} {_address.Prepared(group)};");
             }
+            if (_steps.SplitsGradients)
+            {
+                _w.Line("// The second half of a step's rows adds its parameter gradients here (from offset SecondHalfBase of Gradients).");
+                _w.Line("internal readonly T[] SecondHalfGradients;");
+                _w.Line("internal readonly int SecondHalfBase;");
+            }
             _w.Line();
             if (Recurrent)
             {
@@ -119,6 +125,7 @@ internal sealed partial class CellEmitter
         using (_w.Block(""))
         {
             _w.Line("Cell = cell;");
+            EmitSecondHalfGradients();
             for (int i = 0; i < _spec.Inputs.Count; i++)
             {
                 _w.Line($"{_address.Input(i)} = InputArray({i});");
@@ -153,6 +160,14 @@ internal sealed partial class CellEmitter
         _w.Line("};");
     }
 
+    private void EmitSecondHalfGradients()
+    {
+        if (!_steps.SplitsGradients)
+            return;
+        _w.Line("(SecondHalfBase, int secondHalfLength) = cell.SecondHalfRange();");
+        _w.Line("SecondHalfGradients = new T[secondHalfLength];");
+    }
+
     private void EmitNodeWorkspaceConstructor()
     {
         _w.Line($"internal Workspace({Generic} cell, int nodes)");
@@ -160,6 +175,7 @@ internal sealed partial class CellEmitter
         using (_w.Block(""))
         {
             _w.Line("Cell = cell;");
+            EmitSecondHalfGradients();
             for (int i = 0; i < _spec.Inputs.Count; i++)
             {
                 _w.Line($"{_address.Input(i)} = new T[nodes * {CellSize(_spec.Inputs[i].Size)}];");

@@ -110,8 +110,12 @@ internal sealed class ElementwiseEmitter
         }
     }
 
-    /// <summary>Per row: where the target and each leaf's row start, and broadcast values.</summary>
-    public void DeclareRow(SourceWriter writer, bool backward)
+    /// <summary>
+    /// Per row: where the target and each leaf's row start, and broadcast values. A parameter's
+    /// gradient index is less <paramref name="gradientShift"/>, when given: the offset of the
+    /// buffer the loop's parameter gradients go to.
+    /// </summary>
+    public void DeclareRow(SourceWriter writer, bool backward, string? gradientShift = null)
     {
         writer.Line($"int o{_p} = {_address.TargetStart(_operation.Target, backward)};");
         if (backward && ValuesNeededByDerivatives().Contains(Root) && RootIsComputed)
@@ -138,7 +142,20 @@ internal sealed class ElementwiseEmitter
             if (!backward || ValuesNeededByDerivatives().Contains(id))
                 writer.Line($"int r{n} = {_address.TargetStart(source, false)};");
             if (withGradients && NeedsGradient(id))
-                writer.Line($"int q{n} = {_address.TargetStart(source, true)};");
+            {
+                string shift = source.Kind == SourceKind.Parameter && gradientShift is not null ? " - " + gradientShift : "";
+                writer.Line($"int q{n} = {_address.TargetStart(source, true)}{shift};");
+            }
+        }
+    }
+
+    /// <summary>The names of the parameters whose gradients the backward adds to.</summary>
+    public IEnumerable<string> GradientParameters()
+    {
+        for (int id = 0; id < _nodes.Count; id++)
+        {
+            if (_nodes[id] is LeafNode { Source.Kind: SourceKind.Parameter } leaf && NeedsGradient(id))
+                yield return leaf.Source.Name;
         }
     }
 

@@ -33,6 +33,27 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
         // A gradient summed over a row (of a scalar or a per-row value) is written by every
         // column: such a loop stays on one thread.
         public bool Splittable => !Emitters.Exists(e => e.HasRowReductions);
+
+        /// <summary>The parameters whose gradients the loop adds to, each once, in order.</summary>
+        public List<string> GradientParameters()
+        {
+            var names = new List<string>();
+            foreach (ElementwiseEmitter emitter in Emitters)
+            {
+                foreach (string name in emitter.GradientParameters())
+                {
+                    if (!names.Contains(name))
+                        names.Add(name);
+                }
+            }
+            return names;
+        }
+
+        /// <summary>
+        /// A backward loop that adds to parameter gradients, split between threads: the second
+        /// half of the rows adds to the workspace's second-half buffer, folded in after the loop.
+        /// </summary>
+        public bool SplitsGradients => Backward && Splittable && GradientParameters().Count > 0;
     }
 
     private List<ColumnRun> ColumnRuns()
@@ -214,13 +235,76 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
         EmitColumnRunCall(writer, columnRun);
     }
 
-    private static void EmitColumnRunCall(SourceWriter writer, ColumnRun run)
+    private void EmitColumnRunCall(SourceWriter writer, ColumnRun run)
     {
-        // A forward loop writes only its own elements, so its rows may be split between threads;
-        // a backward loop adds to parameter gradients shared by the rows, so only its columns may.
-        writer.Line(run.Splittable
-            ? $"global::SeqGen.CompilerServices.ParallelColumns.Run(ws, {CodeText.Int(run.Id)}, t, {run.Length}, B, {CodeText.Vector}.Count, rowsIndependent: {(run.Backward ? "false" : "true")});"
-            : $"{run.Method}(ws, t, B, 0, B, 0, {run.Length});");
+        if (!run.Splittable)
+        {
+            writer.Line($"{run.Method}(ws, t, B, 0, B, 0, {run.Length});");
+            return;
+        }
+        // Rows are split between threads. A backward loop's rows add to the same parameter
+        // gradients: the second half of the rows (always the same half, on one thread or two, so
+        // the sums do not depend on the thread count) adds to a buffer of its own, added after.
+        writer.Line($"global::SeqGen.CompilerServices.ParallelColumns.Run(ws, {CodeText.Int(run.Id)}, t, {run.Length}, B, {CodeText.Vector}.Count, secondHalfGradients: {(run.SplitsGradients ? "true" : "false")});");
+        if (!run.SplitsGradients)
+            return;
+        using (writer.Block("if (B >= 2)"))
+        {
+            foreach (string name in run.GradientParameters())
+            {
+                string length = ParameterLength(name);
+                writer.Line($"global::SeqGen.CompilerServices.ParallelColumns.AddSecondHalf<T>(Gr.AsSpan(_o_{name}, {length}), ws.SecondHalfGradients.AsSpan(_o_{name} - ws.SecondHalfBase, {length}));");
+            }
+        }
+    }
+
+    private string ParameterLength(string name)
+    {
+        foreach (ParameterSpec parameter in plan.ParameterOrder)
+        {
+            if (parameter.Name == name)
+            {
+                string rows = parameter.Shape.Kind == ShapeKind.Scalar ? "1" : CodeText.Size(parameter.Shape.Rows!);
+                string columns = parameter.Shape.Kind == ShapeKind.Matrix ? CodeText.Size(parameter.Shape.Columns!) : "1";
+                return CodeText.Times(rows, columns);
+            }
+        }
+        throw new System.InvalidOperationException("No parameter " + name + ".");
+    }
+
+    /// <summary>Whether a backward loop sends the second half of its rows' parameter gradients to the workspace's buffer.</summary>
+    public bool SplitsGradients => LoopRuns.Exists(run => run.SplitsGradients);
+
+    /// <summary>
+    /// The cell's method giving the range of its gradients that the workspace's second-half
+    /// buffer covers: from the first parameter a split backward loop adds to, to the end of the last.
+    /// </summary>
+    public void EmitSecondHalfRange(SourceWriter writer)
+    {
+        if (!SplitsGradients)
+            return;
+        var names = new List<string>();
+        foreach (ColumnRun run in LoopRuns)
+        {
+            if (!run.SplitsGradients)
+                continue;
+            foreach (string name in run.GradientParameters())
+            {
+                if (!names.Contains(name))
+                    names.Add(name);
+            }
+        }
+        writer.Line();
+        using (writer.Block("internal (int Base, int Length) SecondHalfRange()"))
+        {
+            writer.Line($"int first = _o_{names[0]}, end = _o_{names[0]} + {ParameterLength(names[0])};");
+            for (int i = 1; i < names.Count; i++)
+            {
+                writer.Line($"first = global::System.Math.Min(first, _o_{names[i]});");
+                writer.Line($"end = global::System.Math.Max(end, _o_{names[i]} + {ParameterLength(names[i])});");
+            }
+            writer.Line("return (first, end - first);");
+        }
     }
 
     /// <summary>The fused loops as methods over rows [firstRow, lastRow) and columns [from, to) of a batch of B rows.</summary>
@@ -232,21 +316,26 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
             using (writer.Block($"internal void {run.Method}(Workspace ws, int t, int B, int firstRow, int lastRow, int from, int to)"))
             {
                 writer.Line("T[] P = Parameters;");
-                if (run.Backward)
+                if (run.SplitsGradients)
+                {
+                    writer.Line("T[] Gr = firstRow == 0 ? Gradients : ws.SecondHalfGradients;");
+                    writer.Line("int gradientShift = firstRow == 0 ? 0 : ws.SecondHalfBase;");
+                }
+                else if (run.Backward)
                 {
                     writer.Line("T[] Gr = Gradients;");
-                    if (run.Emitters.Exists(e => e.UsesOne()))
-                    {
-                        writer.Line("T sOne = T.One;");
-                        writer.Line($"var vOne = {CodeText.Vector}.One;");
-                    }
+                }
+                if (run.Backward && run.Emitters.Exists(e => e.UsesOne()))
+                {
+                    writer.Line("T sOne = T.One;");
+                    writer.Line($"var vOne = {CodeText.Vector}.One;");
                 }
                 foreach (ElementwiseEmitter emitter in run.Emitters)
                     emitter.DeclareConstants(writer);
                 using (writer.Block("for (int b = firstRow; b < lastRow; b++)"))
                 {
                     foreach (ElementwiseEmitter emitter in run.Emitters)
-                        emitter.DeclareRow(writer, backward: run.Backward);
+                        emitter.DeclareRow(writer, backward: run.Backward, run.SplitsGradients ? "gradientShift" : null);
                     EmitColumnLoops(writer, run.Emitters, run.Backward);
                     if (run.Backward)
                     {

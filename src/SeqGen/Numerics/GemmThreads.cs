@@ -222,19 +222,18 @@ internal static unsafe class GemmThreads
     }
 
     /// <summary>
-    /// Runs a step's elementwise work on two threads — in parts of the rows when they are
-    /// independent and there are two or more, else in halves of the columns — when there is
-    /// enough of it and the worker is free; false otherwise.
+    /// Runs a step's elementwise work on two threads — in parts of the rows when there are two or
+    /// more (exactly the two halves when <paramref name="halves"/>), else in halves of the
+    /// columns — when there is enough of it and the worker is free; false otherwise.
     /// </summary>
-    public static bool TryParallelColumns(IColumnTask task, int run, int step, int columns, int rows, int alignment, bool rowsIndependent)
+    public static bool TryParallelColumns(IColumnTask task, int run, int step, int columns, int rows, int alignment, bool halves)
     {
         // About 4096 elements take some 10–20 µs: well above the cost of a hand-over.
         if (MaxThreads < 2 || (long)rows * columns < 4096)
             return false;
-        bool byRows = rowsIndependent && rows >= 2;
-        // Column halves share a line on every row unless rows are whole cache lines (false sharing
-        // made a Tree-LSTM of H = 150 slower on two threads); even then they do unless the buffers
-        // happen to start on a line, which .NET arrays do not, so rows are split where they can be.
+        bool byRows = rows >= 2;
+        // Column halves of a single row share a line unless it is whole cache lines and the
+        // buffers happen to start on one, which .NET arrays do not promise.
         int elementsPerLine = 64 * alignment / System.Numerics.Vector<byte>.Count;
         if (!byRows && (columns < 2 * alignment || columns % elementsPerLine != 0))
             return false;
@@ -252,7 +251,7 @@ internal static unsafe class GemmThreads
                 M = rows,
                 N = columns,
                 Alignment = alignment,
-                Parts = byRows ? (int)Math.Clamp((long)rows * columns / ElementsPerRowPart, 2, Math.Min(rows, MaxRowParts)) : 2,
+                Parts = byRows && !halves ? (int)Math.Clamp((long)rows * columns / ElementsPerRowPart, 2, Math.Min(rows, MaxRowParts)) : 2,
             });
             return true;
         }
