@@ -4,9 +4,10 @@ using SeqGen.Numerics;
 namespace SeqGen.CompilerServices;
 
 /// <summary>
-/// Elementwise work of one step that can be split in two: every element is computed
-/// independently of the others, and each column's parameter gradients are written by one range
-/// of columns only. Generated cells implement it on their workspace, one run per fused loop.
+/// Elementwise work of one step that can be split into blocks: every element is computed
+/// independently of the others, and a block that starts past row 0 adds its parameter gradients
+/// to the workspace's second-half buffer. Generated cells implement it on their workspace, one
+/// run per fused loop.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public interface IColumnTask
