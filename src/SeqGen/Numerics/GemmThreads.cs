@@ -80,35 +80,20 @@ internal static unsafe class GemmThreads
         try
         {
             bool byRows = m >= 32;
-            if (byRows && PackedGemm.IsSupported<T>() && TryParallelRows(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate))
-                return true;
             fixed (T* pa = a, pb = b, pc = c)
             {
+                Job job = Product<T>(m, n, k, pa, a.Length, lda, pb, b.Length, ldb, pc, c.Length, ldc, accumulate);
+                job.TransposeA = transposeA;
+                job.TransposeB = transposeB;
+                if (byRows && PackedGemm.IsSupported<T>() && TryRunInRowParts<T>(ref job))
+                    return true;
                 // Two parts, halves of the columns (or of the rows, where B is too large to pack
                 // once): each part packs its own operands, so finer parts would repack them.
-                RunParts(new Job
-                {
-                    Kind = JobKind.Product,
-                    IsDouble = typeof(T) == typeof(double),
-                    TransposeA = transposeA,
-                    TransposeB = transposeB,
-                    Accumulate = accumulate,
-                    ByRows = byRows,
-                    Split = byRows ? m / 2 : n / 2,
-                    Parts = 2,
-                    M = m,
-                    N = n,
-                    K = k,
-                    Lda = lda,
-                    Ldb = ldb,
-                    Ldc = ldc,
-                    A = pa,
-                    B = pb,
-                    C = pc,
-                    ALength = a.Length,
-                    BLength = b.Length,
-                    CLength = c.Length,
-                });
+                job.Kind = JobKind.Product;
+                job.ByRows = byRows;
+                job.Split = byRows ? m / 2 : n / 2;
+                job.Parts = 2;
+                RunParts(job);
             }
             return true;
         }
@@ -118,55 +103,53 @@ internal static unsafe class GemmThreads
         }
     }
 
+    // A product's operands, pinned by the caller for the duration of the job.
+    private static Job Product<T>(int m, int n, int k, T* a, int aLength, int lda, T* b, int bLength, int ldb,
+        T* c, int cLength, int ldc, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T> => new()
+    {
+        IsDouble = typeof(T) == typeof(double),
+        Accumulate = accumulate,
+        M = m,
+        N = n,
+        K = k,
+        Lda = lda,
+        Ldb = ldb,
+        Ldc = ldc,
+        A = a,
+        B = b,
+        C = c,
+        ALength = aLength,
+        BLength = bLength,
+        CLength = cLength,
+    };
+
     // Packs op(B) once, shared (the threads pack parts of its panels), then computes C in parts
     // of rows, each reading the shared panels: finer parts than halves cost no repacking.
-    private static bool TryParallelRows<T>(bool transposeA, bool transposeB, int m, int n, int k,
-        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    private static bool TryRunInRowParts<T>(ref Job job) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int packedLength = PackedGemm.PackedLength<T>(k, n);
+        int packedLength = PackedGemm.PackedLength<T>(job.K, job.N);
         if ((long)packedLength * Unsafe.SizeOf<T>() > MaxSharedPackedB)
             return false;
         if (s_sharedB is null || s_sharedB.Length < packedLength * Unsafe.SizeOf<T>())
             s_sharedB = GC.AllocateUninitializedArray<byte>(packedLength * Unsafe.SizeOf<T>());
         int panelWidth = PackedGemm.PanelWidth<T>();
-        int panels = (n + panelWidth - 1) / panelWidth;
-        // Parts of whole micro-tiles of rows, so that only the last rows form a partial tile, as
-        // on one thread: the partial tile is summed differently.
-        int rowParts = Math.Min(MaxProductRowParts, (m + PackedGemm.RowsPerTile - 1) / PackedGemm.RowsPerTile);
-        fixed (T* pa = a, pb = b, pc = c)
+        int panels = (job.N + panelWidth - 1) / panelWidth;
         fixed (byte* shared = s_sharedB)
         {
-            var job = new Job
-            {
-                IsDouble = typeof(T) == typeof(double),
-                TransposeA = transposeA,
-                TransposeB = transposeB,
-                Accumulate = accumulate,
-                M = m,
-                N = n,
-                K = k,
-                Lda = lda,
-                Ldb = ldb,
-                Ldc = ldc,
-                A = pa,
-                B = pb,
-                C = pc,
-                Packed = shared,
-                ALength = a.Length,
-                BLength = b.Length,
-                CLength = c.Length,
-                PackedLength = packedLength,
-                PanelWidth = panelWidth,
-            };
+            job.Packed = shared;
+            job.PackedLength = packedLength;
+            job.PanelWidth = panelWidth;
             job.Kind = JobKind.PackB;
             job.Parts = Math.Min(panels, MaxPanelParts);
             RunParts(job);
             // One job per KC block of k, in order, as on one thread: a thread keeps the block's
-            // panels in its L2 for all the rows it takes.
+            // panels in its L2 for all the rows it takes. Parts are whole micro-tiles of rows,
+            // so that only the last rows form a partial tile, as on one thread: a partial tile
+            // is summed differently.
             job.Kind = JobKind.PackedRows;
-            job.Parts = rowParts;
-            for (int block = 0; block < k; block += PackedGemm.BlockDepth)
+            job.Parts = Math.Min(MaxProductRowParts, (job.M + PackedGemm.RowsPerTile - 1) / PackedGemm.RowsPerTile);
+            for (int block = 0; block < job.K; block += PackedGemm.BlockDepth)
             {
                 job.BlockStart = block;
                 RunParts(job);
@@ -192,26 +175,12 @@ internal static unsafe class GemmThreads
             int panels = (n + panelWidth - 1) / panelWidth;
             fixed (T* pa = a, pb = packed, pc = c)
             {
-                RunParts(new Job
-                {
-                    Kind = JobKind.PackedProduct,
-                    IsDouble = typeof(T) == typeof(double),
-                    Accumulate = accumulate,
-                    Parts = Math.Min(panels, MaxPanelParts),
-                    PanelWidth = panelWidth,
-                    ProductKey = ++s_productKeys,
-                    M = m,
-                    N = n,
-                    K = k,
-                    Lda = lda,
-                    Ldc = ldc,
-                    A = pa,
-                    B = pb,
-                    C = pc,
-                    ALength = a.Length,
-                    BLength = packed.Length,
-                    CLength = c.Length,
-                });
+                Job job = Product<T>(m, n, k, pa, a.Length, lda, pb, packed.Length, 0, pc, c.Length, ldc, accumulate);
+                job.Kind = JobKind.PackedProduct;
+                job.Parts = Math.Min(panels, MaxPanelParts);
+                job.PanelWidth = panelWidth;
+                job.ProductKey = ++s_productKeys;
+                RunParts(job);
             }
             return true;
         }
