@@ -10,11 +10,12 @@ namespace SeqGen.Numerics;
 internal static partial class DirectGemm
 {
     /// <summary>
-    /// y[j] += dot(x, B row j) for eight rows at once: the matrix-vector product of one sequence's
+    /// y[j] (+)= dot(x, B row j) for eight rows at once: the matrix-vector product of one sequence's
     /// step. Eight accumulators share each load of x, and one horizontal-add tree turns them into
-    /// the eight sums (instead of eight separate reductions).
+    /// the eight sums (instead of eight separate reductions). Without <paramref name="accumulate"/>
+    /// y is overwritten, so it needs no clearing first.
     /// </summary>
-    public static bool TryMatrixVector<T>(int n, int k, ReadOnlySpan<T> x, ReadOnlySpan<T> b, int ldb, Span<T> y)
+    public static bool TryMatrixVector<T>(int n, int k, ReadOnlySpan<T> x, ReadOnlySpan<T> b, int ldb, Span<T> y, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (typeof(T) != typeof(float) || !Avx.IsSupported || k < 8)
@@ -30,13 +31,21 @@ internal static partial class DirectGemm
             // 256-bit accumulators even with AVX-512: measured 10–15 % faster (no 512-to-256 folds,
             // and Zen 4 splits 512-bit operations in two anyway).
             Vector256<float> sums = Rows8x256(k, ref x0, ref Unsafe.Add(ref b0, j * ldb), ldb);
-            (Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(ys), (nuint)j) + sums).StoreUnsafe(ref MemoryMarshal.GetReference(ys), (nuint)j);
+            if (accumulate)
+                sums += Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(ys), (nuint)j);
+            sums.StoreUnsafe(ref MemoryMarshal.GetReference(ys), (nuint)j);
         }
         for (; j < n; j++)
-            ys[j] += Gemm.Dot(xs.Slice(0, k), bs.Slice(j * ldb, k));
+        {
+            float dot = Gemm.Dot(xs.Slice(0, k), bs.Slice(j * ldb, k));
+            ys[j] = accumulate ? ys[j] + dot : dot;
+        }
         return true;
     }
 
+    // Inlined into the loop over row groups: a call returned the sums through memory (measured:
+    // the loop's own share of a streaming step was a tenth).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Rows8x256(int k, ref float x, ref float b, int ldb)
     {
         Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;

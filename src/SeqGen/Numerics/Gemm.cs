@@ -148,14 +148,16 @@ public static class Gemm
             PackedGemm.Multiply(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
             return;
         }
+        // A single sequence's step: the matrix-vector kernel overwrites y, so it is not cleared first.
+        if (PackedGemm.IsSupported<T>() && transposeB && !transposeA && m == 1
+            && DirectGemm.TryMatrixVector(n, k, a.Slice(0, k), b, ldb, c.Slice(0, n), accumulate))
+            return;
         if (!accumulate)
             Clear(m, n, c, ldc);
         if (PackedGemm.IsSupported<T>())
         {
             if (transposeB && !transposeA)
             {
-                if (m == 1 && DirectGemm.TryMatrixVector(n, k, a.Slice(0, k), b, ldb, c.Slice(0, n)))
-                    return;
                 DirectGemm.DotProducts(m, n, k, a, lda, b, ldb, c, ldc);
                 return;
             }
