@@ -31,6 +31,56 @@ public class ThreadingTests
     }
 
     [Fact]
+    public void LevelBatchedTreeLstm_TwoThreadsGiveTheResultsOfOne()
+    {
+        // 48 trees of 8 leaves: levels of 48 to 384 nodes × 144 columns, so every level's loops
+        // split, and the backward's bias gradients take the second-half buffer.
+        var random = new Random(3);
+        var trees = new System.Collections.Generic.List<SeqGen.Trees.Tree>();
+        for (int t = 0; t < 48; t++)
+        {
+            var builder = new SeqGen.Trees.TreeBuilder();
+            var open = new System.Collections.Generic.List<int>();
+            for (int i = 0; i < 8; i++)
+                open.Add(builder.Leaf("w", random.Next(30), random.Next(5)));
+            while (open.Count > 1)
+            {
+                int node = builder.Node(random.Next(5), open[0], open[1]);
+                open.RemoveRange(0, 2);
+                open.Add(node);
+            }
+            trees.Add(builder.Build());
+        }
+        (float Loss, float[] Gradients) Train(int threads)
+        {
+            var runner = new SeqGen.Trees.TreeRunner<float>(new SeqGen.Cells.TreeLstm<float>(inputSize: 16, hiddenSize: 144, seed: 1),
+                new SeqGen.Modules.Embedding<float>(30, 16, seed: 2), new SeqGen.Modules.Linear<float>(144, 5, seed: 3), true, SeqGen.Trees.TreeBatching.Level);
+            var ws = runner.CreateWorkspace();
+            int saved = Gemm.MaxThreads;
+            try
+            {
+                Gemm.MaxThreads = threads;
+                float loss = runner.Forward(ws, trees);
+                runner.ZeroGradients();
+                runner.Backward(ws);
+                var gradients = new System.Collections.Generic.List<float>();
+                foreach (var parameter in runner.NamedParameters())
+                    gradients.AddRange(parameter.Gradient.ToArray());
+                return (loss, gradients.ToArray());
+            }
+            finally
+            {
+                Gemm.MaxThreads = saved;
+            }
+        }
+        var one = Train(1);
+        var two = Train(2);
+        Assert.Equal(one.Loss, two.Loss);
+        Assert.Equal(one.Gradients, two.Gradients);
+        Assert.Contains(one.Gradients, g => g != 0);
+    }
+
+    [Fact]
     public void ParallelColumns_SplitsASingleRowAtAVectorBoundary_AndChecksItsArguments()
     {
         var task = new RecordingTask();
