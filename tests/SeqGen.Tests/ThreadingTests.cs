@@ -187,6 +187,52 @@ public class ThreadingTests
         Assert.True(task.CallerParts >= 7, $"the caller ran {task.CallerParts} of 8 parts");
     }
 
+    [Fact]
+    public void ParallelColumns_PassesOnAPartsFailure_AndTheThreadsWorkAfterwards()
+    {
+        // Whichever thread runs the failing part, the call throws it (wrapped when the worker
+        // ran it), only after both threads are done, and the next split runs every element.
+        int saved = Gemm.MaxThreads;
+        try
+        {
+            Gemm.MaxThreads = 2;
+            for (int failing = 0; failing < 8; failing++)
+            {
+                var task = new FailingTask(failing);
+                Exception error = Assert.ThrowsAny<Exception>(() => ParallelColumns.Run(task, run: 0, step: 0, columns: 1024, rows: 8, alignment: System.Numerics.Vector<float>.Count, secondHalfGradients: false));
+                Assert.Equal("part " + failing, (error.InnerException ?? error).Message);
+                Assert.Equal(0, System.Threading.Volatile.Read(ref task.Running));
+                var after = new RecordingTask();
+                ParallelColumns.Run(after, run: 0, step: 0, columns: 1024, rows: 8, alignment: System.Numerics.Vector<float>.Count, secondHalfGradients: false);
+                Assert.Equal(8 * 1024, after.Covered.Count);
+            }
+        }
+        finally
+        {
+            Gemm.MaxThreads = saved;
+        }
+    }
+
+    private sealed class FailingTask(int failingRow) : IColumnTask
+    {
+        public int Running;
+
+        public void RunBlock(int run, int step, int firstRow, int lastRow, int from, int to)
+        {
+            System.Threading.Interlocked.Increment(ref Running);
+            try
+            {
+                System.Threading.Thread.SpinWait(2000);
+                if (firstRow <= failingRow && failingRow < lastRow)
+                    throw new InvalidOperationException("part " + failingRow);
+            }
+            finally
+            {
+                System.Threading.Interlocked.Decrement(ref Running);
+            }
+        }
+    }
+
     private sealed class StallingTask(int parts) : IColumnTask
     {
         private readonly int _caller = Environment.CurrentManagedThreadId;
