@@ -56,10 +56,8 @@ public class ThreadingTests
             var runner = new SeqGen.Trees.TreeRunner<float>(new SeqGen.Cells.TreeLstm<float>(inputSize: 16, hiddenSize: 144, seed: 1),
                 new SeqGen.Modules.Embedding<float>(30, 16, seed: 2), new SeqGen.Modules.Linear<float>(144, 5, seed: 3), true, SeqGen.Trees.TreeBatching.Level);
             var ws = runner.CreateWorkspace();
-            int saved = Gemm.MaxThreads;
-            try
+            using (Threads(threads))
             {
-                Gemm.MaxThreads = threads;
                 float loss = runner.Forward(ws, trees);
                 runner.ZeroGradients();
                 runner.Backward(ws);
@@ -67,10 +65,6 @@ public class ThreadingTests
                 foreach (var parameter in runner.NamedParameters())
                     gradients.AddRange(parameter.Gradient.ToArray());
                 return (loss, gradients.ToArray());
-            }
-            finally
-            {
-                Gemm.MaxThreads = saved;
             }
         }
         var one = Train(1);
@@ -85,17 +79,11 @@ public class ThreadingTests
     {
         var task = new RecordingTask();
         var odd = new RecordingTask();
-        int saved = Gemm.MaxThreads;
-        try
+        using (Threads(2))
         {
-            Gemm.MaxThreads = 2;
             ParallelColumns.Run(task, run: 3, step: 5, columns: 8192, rows: 1, alignment: System.Numerics.Vector<float>.Count, secondHalfGradients: true);
             // A row that is not whole cache lines is not split: the halves would share a line.
             ParallelColumns.Run(odd, run: 0, step: 0, columns: 8200, rows: 1, alignment: System.Numerics.Vector<float>.Count, secondHalfGradients: false);
-        }
-        finally
-        {
-            Gemm.MaxThreads = saved;
         }
         // Every element exactly once, in two column ranges that start at multiples of the vector width, for the right run and step.
         Assert.Equal(8192, task.Covered.Count);
@@ -115,15 +103,9 @@ public class ThreadingTests
     public void ParallelColumns_WithSecondHalfGradients_RunsTheSameTwoHalves_OnOneThreadOrTwo(int threads, int rows, int columns)
     {
         var task = new RecordingTask();
-        int saved = Gemm.MaxThreads;
-        try
+        using (Threads(threads))
         {
-            Gemm.MaxThreads = threads;
             ParallelColumns.Run(task, run: 1, step: 0, columns, rows, alignment: System.Numerics.Vector<float>.Count, secondHalfGradients: true);
-        }
-        finally
-        {
-            Gemm.MaxThreads = saved;
         }
         Assert.Equal(rows * columns, task.Covered.Count);
         Assert.Equal(new[] { (0, rows / 2), (rows / 2, rows) }, task.Ranges.Select(r => (r.FirstRow, r.LastRow)).OrderBy(r => r.Item1).ToArray());
@@ -146,17 +128,11 @@ public class ThreadingTests
     {
         var task = new RecordingTask();
         var single = new RecordingTask();
-        int saved = Gemm.MaxThreads;
-        try
+        using (Threads(2))
         {
-            Gemm.MaxThreads = 2;
             // 150 columns are not whole cache lines, which only a column split minds.
             ParallelColumns.Run(task, run: 1, step: 2, columns: 150, rows: 33, alignment: System.Numerics.Vector<float>.Count, secondHalfGradients: false);
             ParallelColumns.Run(single, run: 0, step: 0, columns: 8192, rows: 1, alignment: System.Numerics.Vector<float>.Count, secondHalfGradients: false);
-        }
-        finally
-        {
-            Gemm.MaxThreads = saved;
         }
         // Every element exactly once: 4950 elements make four parts of the rows, each over all the columns.
         Assert.Equal(33 * 150, task.Covered.Count);
@@ -173,15 +149,9 @@ public class ThreadingTests
         // The worker's first part waits until the caller has run every other part: the caller
         // must take them (from the front) instead of waiting for the worker's half.
         var task = new StallingTask(parts: 8);
-        int saved = Gemm.MaxThreads;
-        try
+        using (Threads(2))
         {
-            Gemm.MaxThreads = 2;
             ParallelColumns.Run(task, run: 0, step: 0, columns: 1024, rows: 8, alignment: System.Numerics.Vector<float>.Count, secondHalfGradients: false);
-        }
-        finally
-        {
-            Gemm.MaxThreads = saved;
         }
         Assert.Equal(Enumerable.Range(0, 8), task.Rows.OrderBy(r => r));
         Assert.True(task.CallerParts >= 7, $"the caller ran {task.CallerParts} of 8 parts");
@@ -192,10 +162,8 @@ public class ThreadingTests
     {
         // Whichever thread runs the failing part, the call throws it (wrapped when the worker
         // ran it), only after both threads are done, and the next split runs every element.
-        int saved = Gemm.MaxThreads;
-        try
+        using (Threads(2))
         {
-            Gemm.MaxThreads = 2;
             for (int failing = 0; failing < 8; failing++)
             {
                 var task = new FailingTask(failing);
@@ -206,10 +174,6 @@ public class ThreadingTests
                 ParallelColumns.Run(after, run: 0, step: 0, columns: 1024, rows: 8, alignment: System.Numerics.Vector<float>.Count, secondHalfGradients: false);
                 Assert.Equal(8 * 1024, after.Covered.Count);
             }
-        }
-        finally
-        {
-            Gemm.MaxThreads = saved;
         }
     }
 
@@ -256,6 +220,22 @@ public class ThreadingTests
         }
     }
 
+    // Gemm.MaxThreads for a block, restored after.
+    private static ThreadCount Threads(int threads) => new(threads);
+
+    private readonly struct ThreadCount : IDisposable
+    {
+        private readonly int _saved;
+
+        public ThreadCount(int threads)
+        {
+            _saved = Gemm.MaxThreads;
+            Gemm.MaxThreads = threads;
+        }
+
+        public void Dispose() => Gemm.MaxThreads = _saved;
+    }
+
     private sealed class RecordingTask : IColumnTask
     {
         // Element (row, column) as row * 100000 + column.
@@ -287,17 +267,11 @@ public class ThreadingTests
         Span<float> dOut = ws.OutputGradient(steps);
         for (int i = 0; i < dOut.Length; i++)
             dOut[i] = (float)(random.NextDouble() * 2 - 1);
-        int saved = Gemm.MaxThreads;
-        try
+        using (Threads(threads))
         {
-            Gemm.MaxThreads = threads;
             cell.ZeroGradients();
             cell.Forward(ws, steps);
             cell.Backward(ws, steps);
-        }
-        finally
-        {
-            Gemm.MaxThreads = saved;
         }
         return (ws.Output(steps).ToArray(), (float[])cell.Gradients.Clone(), ws.InputGradient(0).ToArray());
     }

@@ -39,13 +39,7 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
         {
             var names = new List<string>();
             foreach (ElementwiseEmitter emitter in Emitters)
-            {
-                foreach (string name in emitter.GradientParameters())
-                {
-                    if (!names.Contains(name))
-                        names.Add(name);
-                }
-            }
+                AddNew(names, emitter.GradientParameters());
             return names;
         }
 
@@ -54,6 +48,15 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
         /// half of the rows adds to the workspace's second-half buffer, folded in after the loop.
         /// </summary>
         public bool SplitsGradients => Backward && Splittable && GradientParameters().Count > 0;
+    }
+
+    private static void AddNew(List<string> names, IEnumerable<string> more)
+    {
+        foreach (string name in more)
+        {
+            if (!names.Contains(name))
+                names.Add(name);
+        }
     }
 
     private List<ColumnRun> ColumnRuns()
@@ -286,13 +289,8 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
         var names = new List<string>();
         foreach (ColumnRun run in LoopRuns)
         {
-            if (!run.SplitsGradients)
-                continue;
-            foreach (string name in run.GradientParameters())
-            {
-                if (!names.Contains(name))
-                    names.Add(name);
-            }
+            if (run.SplitsGradients)
+                AddNew(names, run.GradientParameters());
         }
         writer.Line();
         using (writer.Block("internal (int Base, int Length) SecondHalfRange()"))

@@ -123,7 +123,7 @@ public static class Gemm
             return;
         }
         if (!GemmThreads.TryParallelPacked(m, n, k, a, lda, packed, c, ldc, accumulate, PackedGemm.PanelWidth<T>()))
-            PackedGemm.MultiplyPacked(false, m, n, k, a, lda, packed, c, ldc, 0, n, accumulate);
+            PackedGemm.MultiplyPacked(m, n, k, a, lda, packed, c, ldc, 0, n, accumulate);
     }
 
     /// <summary>Threads a large product may use (1 or 2).</summary>

@@ -367,7 +367,7 @@ internal static unsafe class GemmThreads
             case JobKind.PackedProduct:
             {
                 (int first, int last) = PanelColumns(job, part);
-                PackedGemm.MultiplyPacked(false, job.M, job.N, job.K, a, job.Lda, b, c, job.Ldc, first, last, job.Accumulate, job.ProductKey);
+                PackedGemm.MultiplyPacked(job.M, job.N, job.K, a, job.Lda, b, c, job.Ldc, first, last, job.Accumulate, job.ProductKey);
                 return;
             }
             case JobKind.PackB:

@@ -98,12 +98,12 @@ internal static class PackedGemm
     }
 
     /// <summary>
-    /// C[:, first..last) (+)= op(A)·op(B) for op(B) packed by <see cref="Pack{T}"/>; <paramref name="first"/>
+    /// C[:, first..last) (+)= A·op(B) for op(B) packed by <see cref="Pack{T}"/>; <paramref name="first"/>
     /// is a multiple of the panel width, so threads can share the columns. k &gt; 0. Calls with the
     /// same nonzero <paramref name="productKey"/> are parts of one product: a thread packs A once
     /// for all the parts it runs (when A fits the cache of packed A), not once per part.
     /// </summary>
-    public static void MultiplyPacked<T>(bool transposeA, int m, int n, int k, ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> packed,
+    public static void MultiplyPacked<T>(int m, int n, int k, ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> packed,
         Span<T> c, int ldc, int first, int last, bool accumulate, long productKey = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -124,7 +124,7 @@ internal static class PackedGemm
                 // each) and the full MC-row blocks of this one (MC × kc each).
                 Span<T> blockA = whole ? packA.Slice(pc * paddedM + ic * kc, RoundUp(mc, MR) * kc) : packA;
                 if (!packedAlready)
-                    PackA(transposeA, a, lda, ic, mc, pc, kc, blockA);
+                    PackA(false, a, lda, ic, mc, pc, kc, blockA);
                 MacroKernel(mc, last - first, kc, blockA, panels, c.Slice(ic * ldc + first), ldc, tile, overwrite: pc == 0 && !accumulate);
             }
         }
