@@ -118,6 +118,39 @@ public class ActivationTests(ITestOutputHelper output)
         Assert.True(worst <= 4, $"{name}: {worst:F2} ulp");
     }
 
+    /// <summary>
+    /// Every 97th float of either sign from 10⁻⁸ to 20 (tanh) or 88 (sigmoid, whose result
+    /// turns subnormal below −87.3): the random grid above may miss where a reduction changes n.
+    /// </summary>
+    [Theory]
+    [InlineData("sigmoid")]
+    [InlineData("tanh")]
+    public void Float_WithinAFewUlp_OnADenseGrid(string name)
+    {
+        int count = Vector<float>.Count;
+        var x = new float[count];
+        int first = BitConverter.SingleToInt32Bits(1e-8f), last = BitConverter.SingleToInt32Bits(name == "tanh" ? 20f : 88f);
+        double worst = 0;
+        foreach (float sign in new[] { 1f, -1f })
+            for (int bits = first; bits <= last; bits += 97 * count)
+            {
+                for (int l = 0; l < count; l++)
+                    x[l] = sign * BitConverter.Int32BitsToSingle(Math.Min(last, bits + 97 * l));
+                var v = new Vector<float>(x);
+                Vector<float> y = name == "tanh" ? VectorMath.Tanh(v) : VectorMath.Sigmoid(v);
+                for (int l = 0; l < count; l++)
+                {
+                    double exact = name == "tanh" ? Math.Tanh(x[l]) : 1 / (1 + Math.Exp(-(double)x[l]));
+                    if (Math.Abs(exact) < 1.17549435e-38)
+                        Assert.True(Math.Abs(y[l] - exact) <= 4 * float.Epsilon, $"{name}({x[l]}) = {y[l]}, expected {exact}");
+                    else
+                        worst = Math.Max(worst, Ulps(y[l], exact));
+                }
+            }
+        output.WriteLine($"{name} float, dense grid: worst {worst:F2} ulp");
+        Assert.True(worst <= 4, $"{name}: {worst:F2} ulp");
+    }
+
     [Fact]
     public void Float_EdgesSaturateAndPropagateNaN()
     {
@@ -156,6 +189,9 @@ public class ActivationTests(ITestOutputHelper output)
                     Assert.Equal(1f, sigmoid[l]);
                 if (xi <= -20 && xi >= -80)
                     Assert.True(Ulps(sigmoid[l], 1 / (1 + Math.Exp(-(double)xi))) <= 4, $"sigmoid({xi}) = {sigmoid[l]}");
+                // Where the exact value is below 4e-39 (subnormal), the float sigmoid gives 0.
+                if (xi <= -88.4f)
+                    Assert.Equal(0f, sigmoid[l]);
             }
         }
     }

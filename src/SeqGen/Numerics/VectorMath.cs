@@ -26,36 +26,90 @@ public static class VectorMath
 
     /// <summary>
     /// exp in float, computed in float (the library's Vector.Exp widens to double, at three times
-    /// the cost): exp(x) = 2^n · exp(r) with n = round(x / ln 2) and r = x − n·ln 2 in two parts
-    /// (Cody and Waite), exp(r) by Cephes' degree-6 polynomial. 2^n is applied as two powers of
-    /// two, so results that overflow give +∞ and those below the normal range round to
-    /// subnormals and 0 as they should.
+    /// the cost): 2^n · (1 + expm1(r)) (see ExpReduced), with 2^n applied as two powers of two,
+    /// so results that overflow give +∞ and those below the normal range round to subnormals and
+    /// 0 as they should.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<float> ExpSingle(Vector<float> x)
     {
         // Native min/max and conversion are single instructions; NaN is restored at the end.
         Vector<float> clamped = Vector.MinNative(Vector.MaxNative(x, new Vector<float>(-104f)), new Vector<float>(89f));
-        // Adding and subtracting 1.5·2^23 rounds to the nearest integer.
-        Vector<float> shifter = new(12582912f);
-        Vector<float> n = (clamped * new Vector<float>(1.44269504088896341f) + shifter) - shifter;
-        Vector<float> r = Vector.FusedMultiplyAdd(n, new Vector<float>(-0.693359375f), clamped);
-        r = Vector.FusedMultiplyAdd(n, new Vector<float>(2.12194440e-4f), r);
-        Vector<float> p = new(1.9875691500E-4f);
-        p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(1.3981999507E-3f));
-        p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(8.3334519073E-3f));
-        p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(4.1665795894E-2f));
-        p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(1.6666665459E-1f));
-        p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(5.0000001201E-1f));
-        Vector<float> y = Vector.FusedMultiplyAdd(p, r * r, r) + Vector<float>.One;
-        Vector<int> exponent = Vector.ConvertToInt32Native(n);
+        Vector<float> y = ExpReduced(clamped, out Vector<float> shifted) + Vector<float>.One;
+        Vector<int> exponent = Vector.AsVectorInt32(shifted) - Vector.AsVectorInt32(new Vector<float>(RoundingShifter));
         Vector<int> half = Vector.ShiftRightArithmetic(exponent, 1);
-        Vector<int> bias = new(127);
-        Vector<float> scale1 = Vector.AsVectorSingle(Vector.ShiftLeft(half + bias, 23));
-        Vector<float> scale2 = Vector.AsVectorSingle(Vector.ShiftLeft(exponent - half + bias, 23));
-        Vector<float> result = y * scale1 * scale2;
+        Vector<float> result = y * PowerOfTwo(half) * PowerOfTwo(exponent - half);
         // NaN in, NaN out (the clamp would have turned it into a number).
         return Vector.ConditionalSelect(Vector.Equals(x, x), result, x);
+    }
+
+    /// <summary>
+    /// 1.5·2^23 + 127: x / ln 2 + this rounds to the nearest integer n, and the float's bits are
+    /// then those of this constant plus n, so shifting them left by 23 gives 2^n's (see ScaleOf).
+    /// </summary>
+    private const float RoundingShifter = 12583039f;
+
+    /// <summary>
+    /// The shared core of exp, sigmoid and tanh in float: x = n·ln 2 + r with n = round(x / ln 2)
+    /// and r in [−ln 2 / 2, ln 2 / 2] taken in two parts (Cody and Waite); returns expm1(r) by
+    /// Cephes' degree-6 polynomial, r + r²·P(r), which keeps its relative accuracy near r = 0.
+    /// P is evaluated in Estrin's scheme: these functions run as long dependency chains, and the
+    /// core's depth, not its count of instructions, is what bounds a loop of them.
+    /// <paramref name="shifted"/> carries n for <see cref="ScaleOf"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> ExpReduced(Vector<float> x, out Vector<float> shifted)
+    {
+        Vector<float> shifter = new(RoundingShifter);
+        shifted = Vector.FusedMultiplyAdd(x, new Vector<float>(1.44269504088896341f), shifter);
+        Vector<float> n = shifted - shifter;
+        Vector<float> r = Vector.FusedMultiplyAdd(n, new Vector<float>(-0.693359375f), x);
+        r = Vector.FusedMultiplyAdd(n, new Vector<float>(2.12194440e-4f), r);
+        Vector<float> r2 = r * r;
+        Vector<float> low = Vector.FusedMultiplyAdd(new Vector<float>(1.6666665459E-1f), r, new Vector<float>(5.0000001201E-1f));
+        Vector<float> middle = Vector.FusedMultiplyAdd(new Vector<float>(8.3334519073E-3f), r, new Vector<float>(4.1665795894E-2f));
+        Vector<float> high = Vector.FusedMultiplyAdd(new Vector<float>(1.9875691500E-4f), r, new Vector<float>(1.3981999507E-3f));
+        Vector<float> p = Vector.FusedMultiplyAdd(Vector.FusedMultiplyAdd(high, r2, middle), r2, low);
+        return Vector.FusedMultiplyAdd(p, r2, r);
+    }
+
+    /// <summary>2^n from ExpReduced's shifted value, for n in [−126, 127]; n = 128 gives +∞.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> ScaleOf(Vector<float> shifted) => Vector.AsVectorSingle(Vector.ShiftLeft(Vector.AsVectorInt32(shifted), 23));
+
+    /// <summary>2^n as a float, for n in [−126, 127].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> PowerOfTwo(Vector<int> n) => Vector.AsVectorSingle(Vector.ShiftLeft(n + new Vector<int>(127), 23));
+
+    /// <summary>
+    /// 1 / (1 + exp(−x)) in float with exp(−x) scaled by one power of two: −x is clamped to
+    /// [−87.3, 88.7], so n ≤ 128, and n = 128 (−x ≥ 88.38) gives exp(−x) = +∞ and the result 0,
+    /// where the exact value is below 4·10⁻³⁹ (subnormal); above it the result is within a few
+    /// ulp, subnormals included. The clamps take their constant first, so that x86's min and max,
+    /// which return their second operand when one is NaN, pass NaN on (as ARM's do anyway).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> SigmoidSingle(Vector<float> x)
+    {
+        Vector<float> clamped = Vector.MinNative(new Vector<float>(88.7f), Vector.MaxNative(new Vector<float>(-87.3f), -x));
+        Vector<float> q = ExpReduced(clamped, out Vector<float> shifted);
+        return Vector<float>.One / (Vector<float>.One + (q + Vector<float>.One) * ScaleOf(shifted));
+    }
+
+    /// <summary>
+    /// tanh in float from one expm1: with u = expm1(−2|x|) = (2^n − 1) + 2^n·expm1(r), both terms
+    /// exact or small, tanh |x| = u / (−2 − u), which neither cancels near 0 nor loses the
+    /// saturation (−2|x| is clamped at −18, where the result rounds to 1); the sign is copied
+    /// back. Within 2.5 ulp everywhere; NaN passes through the clamp as in SigmoidSingle.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> TanhSingle(Vector<float> x)
+    {
+        Vector<float> y = Vector.MaxNative(new Vector<float>(-18f), Vector.Abs(x) * new Vector<float>(-2f));
+        Vector<float> q = ExpReduced(y, out Vector<float> shifted);
+        Vector<float> scale = ScaleOf(shifted);
+        Vector<float> u = Vector.FusedMultiplyAdd(scale, q, scale - Vector<float>.One);
+        return Vector.CopySign(u / (new Vector<float>(-2f) - u), x);
     }
 
     /// <summary>The natural logarithm.</summary>
@@ -80,39 +134,29 @@ public static class VectorMath
     /// <summary>1 / (1 + exp(−x)).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<T> Sigmoid<T>(Vector<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Vector<T>.One / (Vector<T>.One + Exp(-x));
+        typeof(T) == typeof(float) ? SigmoidSingle(x.As<T, float>()).As<float, T>() : Vector<T>.One / (Vector<T>.One + Exp(-x));
 
     /// <summary>1 / (1 + exp(−x)).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sigmoid<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.One / (T.One + T.Exp(-x));
 
     /// <summary>
-    /// tanh with a few ulp of error everywhere: an odd polynomial (float) or rational function
-    /// (double) of Cephes for |x| &lt; 0.625, where 1 - 2 / (exp(2|x|) + 1) would cancel, and that
-    /// formula, which saturates correctly, elsewhere; the sign is copied back.
+    /// tanh with a few ulp of error everywhere. Float: see TanhSingle. Double: Cephes' rational
+    /// function for |x| &lt; 0.625, where 1 − 2 / (exp(2|x|) + 1) would cancel, and that formula,
+    /// which saturates correctly, elsewhere; the sign is copied back.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<T> Tanh<T>(Vector<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (typeof(T) == typeof(float))
+            return TanhSingle(x.As<T, float>()).As<float, T>();
         Vector<T> one = Vector<T>.One;
         Vector<T> a = Vector.Abs(x);
         Vector<T> large = one - (one + one) / (Exp(a + a) + one);
         Vector<T> z = x * x;
-        Vector<T> small;
-        if (typeof(T) == typeof(float))
-        {
-            Vector<T> p = C<T>(-5.70498872745E-3) * z + C<T>(2.06390887954E-2);
-            p = p * z - C<T>(5.37397155531E-2);
-            p = p * z + C<T>(1.33314422036E-1);
-            p = p * z - C<T>(3.33332819422E-1);
-            small = p * z * x + x;
-        }
-        else
-        {
-            Vector<T> p = (C<T>(-9.64399179425052238628E-1) * z - C<T>(9.92877231001918586564E1)) * z - C<T>(1.61468768441708447952E3);
-            Vector<T> q = ((z + C<T>(1.12811678491632931402E2)) * z + C<T>(2.23548839060100448583E3)) * z + C<T>(4.84406305325125486048E3);
-            small = x + x * z * p / q;
-        }
+        Vector<T> p = (C<T>(-9.64399179425052238628E-1) * z - C<T>(9.92877231001918586564E1)) * z - C<T>(1.61468768441708447952E3);
+        Vector<T> q = ((z + C<T>(1.12811678491632931402E2)) * z + C<T>(2.23548839060100448583E3)) * z + C<T>(4.84406305325125486048E3);
+        Vector<T> small = x + x * z * p / q;
         Vector<T> signedLarge = Vector.ConditionalSelect(Vector.LessThan(x, Vector<T>.Zero), -large, large);
         return Vector.ConditionalSelect(Vector.LessThan(a, C<T>(0.625)), small, signedLarge);
     }
