@@ -85,6 +85,19 @@ public class GenerationTests
         Assert.DoesNotContain("Temp1", generated);
     }
 
+    [Theory]
+    [InlineData("Lstm.cs", true)]
+    [InlineData("Gru.cs", false)]
+    [InlineData("LayerNormLstm.cs", false)]
+    public void AStreamSumsItsProducts_OnlyWhereTheGatesReadNothingButTheirSum(string file, bool summed)
+    {
+        // Lstm reads W_i @ x + U_i @ h only; Gru scales U_n @ h by r; LayerNormLstm normalises each alone.
+        string declaration = System.IO.File.ReadAllText(System.IO.Path.Combine(GoldenFileTests.RepositoryRoot(), "src", "SeqGen", "Cells", file));
+        string generated = GeneratorHarness.Run(declaration).Sources.Single();
+        Assert.Equal(summed, generated.Contains("SummedForwardStep(ws, 0, B);"));
+        Assert.Equal(summed, generated.Contains(".ForwardSum(B, "));
+    }
+
     [Fact]
     public void GeneratedSource_IsDeterministic()
     {

@@ -94,6 +94,38 @@ public class CellBehaviourTests(ITestOutputHelper output)
             AssertClose(ws.FinalState(s).ToArray(), stream.State(s).ToArray(), $"final state {s}");
     }
 
+    /// <summary>
+    /// In float a stream whose gates read W·x + U·h computes the sum in one pass (one row) or as
+    /// two products (three rows): either way the sequence pass's outputs, to float rounding.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(StockRecurrentCells))]
+    public void Float32Streaming_MatchesTheSequenceForward(string name)
+    {
+        const int steps = 5, input = 9, hidden = 20;
+        foreach (int batch in new[] { 1, 3 })
+        {
+            var cell = Create<float>(name, input, hidden, seed: 3);
+            var random = new Random(4);
+            var ws = cell.CreateWorkspace(steps, batch);
+            var x = new double[steps * batch * input];
+            TestData.Fill(x, random, 1.0);
+            for (int i = 0; i < x.Length; i++)
+                ws.Input(0)[i] = (float)x[i];
+            cell.Forward(ws, steps);
+            StreamState<float> stream = cell.CreateStream(batch);
+            int rowLength = batch * input, outLength = batch * cell.StateSize(cell.OutputState);
+            for (int t = 0; t < steps; t++)
+            {
+                ws.Input(0).Slice(t * rowLength, rowLength).CopyTo(stream.Input(0));
+                cell.Step(stream);
+                float[] expected = ws.Output(steps).Slice(t * outLength, outLength).ToArray(), actual = stream.Output.ToArray();
+                for (int i = 0; i < expected.Length; i++)
+                    Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-5f, $"{name}, batch {batch}, step {t}, element {i}: {actual[i]} against {expected[i]}");
+            }
+        }
+    }
+
     private static void AssertClose(double[] expected, double[] actual, string what)
     {
         Assert.Equal(expected.Length, actual.Length);

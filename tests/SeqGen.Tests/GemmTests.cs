@@ -88,6 +88,41 @@ public class GemmTests
     }
 
 
+    /// <summary>
+    /// C = A·Bᵀ + A2·B2ᵀ, a stream's summed step: one row takes the one-pass kernel (k and k2 with
+    /// and without tails, n with a tail), more rows two products; both against a double sum.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 256, 64, 64)]
+    [InlineData(1, 37, 13, 29)]
+    [InlineData(1, 16, 8, 5)]
+    [InlineData(1, 9, 3, 40)]
+    [InlineData(3, 40, 17, 24)]
+    public void SumOfTransposed_MatchesTwoNaiveProducts(int m, int n, int k, int k2)
+    {
+        var random = new Random(7);
+        float[] Fill(int length)
+        {
+            var values = new float[length];
+            for (int i = 0; i < length; i++)
+                values[i] = (float)(random.NextDouble() * 2 - 1);
+            return values;
+        }
+        float[] a = Fill(m * k), b = Fill(n * k), a2 = Fill(m * k2), b2 = Fill(n * k2);
+        var c = Fill(m * n);
+        Gemm.ComputeSumOfTransposed<float>(m, n, k, a, k, b, k, k2, a2, k2, b2, k2, c, n);
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double expected = 0;
+                for (int p = 0; p < k; p++)
+                    expected += (double)a[i * k + p] * b[j * k + p];
+                for (int p = 0; p < k2; p++)
+                    expected += (double)a2[i * k2 + p] * b2[j * k2 + p];
+                Assert.True(Math.Abs(c[i * n + j] - expected) <= 1e-5 * (k + k2), $"c[{i}, {j}] = {c[i * n + j]}, expected {expected}");
+            }
+    }
+
     [Fact]
     public void Packed_RejectsBuffersTooSmall_NamingTheArgument()
     {

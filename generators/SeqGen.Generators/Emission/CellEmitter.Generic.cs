@@ -39,6 +39,17 @@ internal sealed partial class CellEmitter
                 _w.Line("T[] P = Parameters;");
                 _steps.EmitForwardStep(_w);
             }
+            if (Recurrent && _plan.SummedProducts() is { } summed)
+            {
+                _w.Line();
+                _w.Line("// A stream's step: as ForwardStep, with the input product summed into the recurrent one.");
+                _w.Line("private void SummedForwardStep(Workspace ws, int t, int B)");
+                using (_w.Block(""))
+                {
+                    _w.Line("T[] P = Parameters;");
+                    _steps.EmitForwardStep(_w, summed);
+                }
+            }
             _w.Line();
             _w.Line("private void BackwardStep(Workspace ws, int t, int B)");
             using (_w.Block(""))

@@ -308,8 +308,16 @@ internal sealed partial class CellEmitter
             _w.Line("Workspace ws = s.Ws;");
             _w.Line("int B = s.Batch;");
             _w.Line("T[] P = Parameters;");
-            _steps.EmitHoistedProducts(_w, "B", "0");
-            _w.Line("ForwardStep(ws, 0, B);");
+            if (_plan.SummedProducts() is { } summed)
+            {
+                _steps.EmitHoistedProducts(_w, "B", "0", except: summed.Input);
+                _w.Line("SummedForwardStep(ws, 0, B);");
+            }
+            else
+            {
+                _steps.EmitHoistedProducts(_w, "B", "0");
+                _w.Line("ForwardStep(ws, 0, B);");
+            }
             _w.Line("// Shift each state's history one step, so the newest value sits just before the next step's slot.");
             for (int s = 0; s < _spec.States.Count; s++)
             {

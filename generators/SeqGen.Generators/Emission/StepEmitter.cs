@@ -96,7 +96,12 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
         return frozen;
     }
 
-    public void EmitForwardStep(SourceWriter writer)
+    /// <summary>
+    /// One step forward. With <paramref name="summed"/> (a stream's step, see
+    /// <see cref="StepPlan.SummedProducts"/>) the recurrent product of the pair is computed with
+    /// the input product added, in one pass, and the input product's buffer is never written.
+    /// </summary>
+    public void EmitForwardStep(SourceWriter writer, (ProductGroup Input, ProductGroup Recurrent)? summed = null)
     {
         writer.Line("ws.StepRows = B;");
         foreach (List<StepOperation> run in StepRuns)
@@ -105,6 +110,10 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
             {
                 case ElementwiseOperation:
                     EmitFusedForward(writer, run);
+                    break;
+                case ProductOperation { Group.Hoisted: false } product when summed is { } pair && product.Group == pair.Recurrent:
+                    writer.Line($"// {Describe(pair.Recurrent)} + {Describe(pair.Input)}, in one pass: the step reads them only as this sum, so {address.Product(pair.Input)} stays zero");
+                    EmitSummedProduct(writer, pair.Input, pair.Recurrent);
                     break;
                 case ProductOperation { Group.Hoisted: false } product:
                     writer.Line($"// {Describe(product.Group)}");
@@ -363,11 +372,11 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
     /// Products whose operand is an input, for <paramref name="rows"/> rows from step
     /// <paramref name="step"/>: every step at once in a sequence pass, one step when driven step by step.
     /// </summary>
-    public void EmitHoistedProducts(SourceWriter writer, string rows, string step)
+    public void EmitHoistedProducts(SourceWriter writer, string rows, string step, ProductGroup? except = null)
     {
         foreach (ProductGroup group in plan.Groups)
         {
-            if (!group.Hoisted)
+            if (!group.Hoisted || group == except)
                 continue;
             writer.Line($"// hoisted out of the step loop: {Describe(group)}");
             EmitProduct(writer, group, rows, step);
@@ -471,6 +480,17 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
         // A pass lays the weights out once (see EmitPrepareWeights) in the form the runtime picks
         // for its batch; a streaming step reads them as they are.
         writer.Line($"ws.{address.Prepared(group)}.Forward({rows}, {operand}, {cols}, {Weights(group)}, {output}, {total});");
+    }
+
+    private void EmitSummedProduct(SourceWriter writer, ProductGroup input, ProductGroup recurrent)
+    {
+        string cols = CodeText.Size(recurrent.Operand.Length);
+        string inputCols = CodeText.Size(input.Operand.Length);
+        string total = CodeText.Size(recurrent.TotalRows);
+        string operand = $"{OperandArray(recurrent, false)}.AsSpan({address.RowStart(recurrent.Operand, false, "t", "0")})";
+        string inputOperand = $"{OperandArray(input, false)}.AsSpan({address.RowStart(input.Operand, false, "t", "0")})";
+        string output = $"ws.{address.Product(recurrent)}.AsSpan({CodeText.Times("t", "B", total)})";
+        writer.Line($"ws.{address.Prepared(recurrent)}.ForwardSum(B, {operand}, {cols}, {Weights(recurrent)}, {inputCols}, {inputOperand}, {Weights(input)}, {output}, {total});");
     }
 
     private static string Weights(ProductGroup group) =>

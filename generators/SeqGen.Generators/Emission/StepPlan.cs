@@ -87,7 +87,7 @@ internal sealed record LayerNormOperation(Source Input, Source Output, Source St
 /// operand is an input), every other computation fused into elementwise loops between them, and
 /// values materialised only where a product, a concatenation or layernorm needs them whole.
 /// </summary>
-internal sealed class StepPlan
+internal sealed partial class StepPlan
 {
     private readonly CellSpec _spec;
     private readonly Dictionary<string, ProductGroup> _groupsByOperand = new();

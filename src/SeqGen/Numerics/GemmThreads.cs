@@ -64,16 +64,23 @@ internal static unsafe class GemmThreads
         public IColumnTask? Task;
     }
 
+    /// <summary>
+    /// Worth a hand-over (a few µs) to the second thread: the product is large, or a product of a
+    /// few rows reads a weight matrix of a megabyte or more, which is bound by the cache's
+    /// bandwidth, and each thread reads half of it.
+    /// </summary>
+    internal static bool WorthSplitting(int m, int n, int k)
+    {
+        bool large = (long)m * n * k >= (1L << 20) || (m < 8 && (long)n * k >= (1L << 18));
+        return MaxThreads >= 2 && large && !(m < 32 && n < 256);
+    }
+
     /// <summary>Runs the product on two threads when it is large enough and the worker is free; false otherwise.</summary>
     public static bool TryParallel<T>(bool transposeA, bool transposeB, int m, int n, int k,
         ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        // Worth a hand-over (a few µs) when the product is large, or when a product of a few rows
-        // reads a weight matrix of a megabyte or more: that is bound by the cache's bandwidth, and
-        // each thread reads half of it.
-        bool large = (long)m * n * k >= (1L << 20) || (m < 8 && (long)n * k >= (1L << 18));
-        if (MaxThreads < 2 || !large || (m < 32 && n < 256))
+        if (!WorthSplitting(m, n, k))
             return false;
         if (!TryAcquire())
             return false;
