@@ -90,13 +90,16 @@ public class GemmTests
 
     /// <summary>
     /// C = A·Bᵀ + A2·B2ᵀ, a stream's summed step: one row takes the one-pass kernel (k and k2 with
-    /// and without tails, n with a tail), more rows two products; both against a double sum.
+    /// and without tails, n with a tail), more rows two products; both against a double sum, with
+    /// the weights at every offset from a 32-byte boundary (a parameters' array starts anywhere).
     /// </summary>
     [Theory]
     [InlineData(1, 256, 64, 64)]
     [InlineData(1, 37, 13, 29)]
     [InlineData(1, 16, 8, 5)]
     [InlineData(1, 9, 3, 40)]
+    [InlineData(1, 24, 16, 24)]
+    [InlineData(1, 17, 21, 18)]
     [InlineData(3, 40, 17, 24)]
     public void SumOfTransposed_MatchesTwoNaiveProducts(int m, int n, int k, int k2)
     {
@@ -108,19 +111,43 @@ public class GemmTests
                 values[i] = (float)(random.NextDouble() * 2 - 1);
             return values;
         }
-        float[] a = Fill(m * k), b = Fill(n * k), a2 = Fill(m * k2), b2 = Fill(n * k2);
-        var c = Fill(m * n);
-        Gemm.ComputeSumOfTransposed<float>(m, n, k, a, k, b, k, k2, a2, k2, b2, k2, c, n);
-        for (int i = 0; i < m; i++)
-            for (int j = 0; j < n; j++)
+        float[] a = Fill(m * k), a2 = Fill(m * k2), bStore = Fill(n * k + 8), b2Store = Fill(n * k2 + 8);
+        for (int shift = 0; shift < 8; shift++)
+        {
+            ReadOnlySpan<float> b = bStore.AsSpan(shift, n * k), b2 = b2Store.AsSpan(7 - shift, n * k2);
+            var c = Fill(m * n);
+            Gemm.ComputeSumOfTransposed<float>(m, n, k, a, k, b, k, k2, a2, k2, b2, k2, c, n);
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++)
+                {
+                    double expected = 0;
+                    for (int p = 0; p < k; p++)
+                        expected += (double)a[i * k + p] * b[j * k + p];
+                    for (int p = 0; p < k2; p++)
+                        expected += (double)a2[i * k2 + p] * b2[j * k2 + p];
+                    Assert.True(Math.Abs(c[i * n + j] - expected) <= 1e-5 * (k + k2), $"shift {shift}: c[{i}, {j}] = {c[i * n + j]}, expected {expected}");
+                }
+        }
+    }
+
+    [Fact]
+    public void AlignedBuffers_StartOnACacheLine_AndStayThereAfterACollection()
+    {
+        foreach (int length in new[] { 1, 7, 1000, 300_000 })
+        {
+            float[] array = AlignedBuffer.Allocate<float>(length);
+            Assert.True(AlignedBuffer.Holds(array, length));
+            Assert.False(AlignedBuffer.Holds(array, length + 17));
+            for (int collection = 0; collection < 2; collection++)
             {
-                double expected = 0;
-                for (int p = 0; p < k; p++)
-                    expected += (double)a[i * k + p] * b[j * k + p];
-                for (int p = 0; p < k2; p++)
-                    expected += (double)a2[i * k2 + p] * b2[j * k2 + p];
-                Assert.True(Math.Abs(c[i * n + j] - expected) <= 1e-5 * (k + k2), $"c[{i}, {j}] = {c[i * n + j]}, expected {expected}");
+                Span<float> lined = AlignedBuffer.Lined(array, length);
+                long start = (long)System.Runtime.InteropServices.Marshal.UnsafeAddrOfPinnedArrayElement(array, 0)
+                    + (long)System.Runtime.CompilerServices.Unsafe.ByteOffset(ref array[0], ref lined[0]);
+                Assert.Equal(0, start % 64);
+                Assert.Equal(length, lined.Length);
+                GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
             }
+        }
     }
 
     [Fact]

@@ -138,11 +138,12 @@ internal static unsafe class GemmThreads
         int packedLength = PackedGemm.PackedLength<T>(job.K, job.N);
         if ((long)packedLength * Unsafe.SizeOf<T>() > MaxSharedPackedB)
             return false;
-        if (s_sharedB is null || s_sharedB.Length < packedLength * Unsafe.SizeOf<T>())
-            s_sharedB = GC.AllocateUninitializedArray<byte>(packedLength * Unsafe.SizeOf<T>());
+        int bytes = packedLength * Unsafe.SizeOf<T>();
+        if (!AlignedBuffer.Holds(s_sharedB, bytes))
+            s_sharedB = AlignedBuffer.Allocate<byte>(bytes);
         int panelWidth = PackedGemm.PanelWidth<T>();
         int panels = (job.N + panelWidth - 1) / panelWidth;
-        fixed (byte* shared = s_sharedB)
+        fixed (byte* shared = AlignedBuffer.Lined(s_sharedB!, bytes))
         {
             job.Packed = shared;
             job.PackedLength = packedLength;

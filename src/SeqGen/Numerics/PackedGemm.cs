@@ -202,9 +202,9 @@ internal static class PackedGemm
     private static Span<T> Buffer<T>(ref byte[]? storage, int elements) where T : unmanaged
     {
         int bytes = elements * Unsafe.SizeOf<T>();
-        if (storage is null || storage.Length < bytes)
-            storage = GC.AllocateUninitializedArray<byte>(bytes);
-        return MemoryMarshal.Cast<byte, T>(storage.AsSpan(0, bytes));
+        if (!AlignedBuffer.Holds(storage, bytes))
+            storage = AlignedBuffer.Allocate<byte>(bytes);
+        return MemoryMarshal.Cast<byte, T>(AlignedBuffer.Lined(storage!, bytes));
     }
 
     // packA[panel (i / MR)][p][i % MR] = op(A)(ic + i, pc + p), zero beyond the last row.

@@ -27,16 +27,21 @@ public sealed class PreparedWeights<T> where T : unmanaged, IFloatingPointIeee75
         PackedBackward,
     }
 
-    private readonly T[] _buffer;
+    private readonly T[] _storage;
+    private readonly int _length;
     private readonly int _outputs, _inputs;
     private Layout _layout;
+
+    // Starts on a cache line, so that the kernels' loads of it never straddle two.
+    private Span<T> Buffer => Numerics.AlignedBuffer.Lined(_storage, _length);
 
     /// <summary>Room for every layout of an [<paramref name="outputs"/> × <paramref name="inputs"/>] matrix.</summary>
     public PreparedWeights(int outputs, int inputs)
     {
         _outputs = outputs;
         _inputs = inputs;
-        _buffer = new T[Math.Max(Math.Max(Numerics.Gemm.PackedLength<T>(inputs, outputs), Numerics.Gemm.PackedLength<T>(outputs, inputs)), outputs * inputs)];
+        _length = Math.Max(Math.Max(Numerics.Gemm.PackedLength<T>(inputs, outputs), Numerics.Gemm.PackedLength<T>(outputs, inputs)), outputs * inputs);
+        _storage = Numerics.AlignedBuffer.Allocate<T>(_length);
     }
 
     /// <summary>Lays the weights out for the forward products of a pass over <paramref name="rows"/> rows per step.</summary>
@@ -44,14 +49,14 @@ public sealed class PreparedWeights<T> where T : unmanaged, IFloatingPointIeee75
     {
         if (rows >= PackFromRows)
         {
-            Numerics.Gemm.Pack<T>(true, _inputs, _outputs, weights, _inputs, _buffer);
+            Numerics.Gemm.Pack<T>(true, _inputs, _outputs, weights, _inputs, Buffer);
             _layout = Layout.PackedForward;
         }
         else if (Numerics.DirectGemm.FitsRowBlocks<T>(_inputs, _outputs))
         {
             // A few rows: each step is a row vector times Wᵀ, whose column blocks beat dot
             // products of W's rows while Wᵀ sits in L2 (95–110 GB/s against 70–75).
-            Numerics.Gemm.Transpose<T>(weights, _outputs, _inputs, _buffer);
+            Numerics.Gemm.Transpose<T>(weights, _outputs, _inputs, Buffer);
             _layout = Layout.TransposedForward;
         }
         else
@@ -68,7 +73,7 @@ public sealed class PreparedWeights<T> where T : unmanaged, IFloatingPointIeee75
     {
         if (rows >= PackFromRows)
         {
-            Numerics.Gemm.Pack<T>(false, _outputs, _inputs, weights, _inputs, _buffer);
+            Numerics.Gemm.Pack<T>(false, _outputs, _inputs, weights, _inputs, Buffer);
             _layout = Layout.PackedBackward;
         }
         else
@@ -84,10 +89,10 @@ public sealed class PreparedWeights<T> where T : unmanaged, IFloatingPointIeee75
         switch (_layout)
         {
             case Layout.PackedForward:
-                Numerics.Gemm.MultiplyPacked<T>(rows, _outputs, _inputs, x, ldx, _buffer, y, ldy, false);
+                Numerics.Gemm.MultiplyPacked<T>(rows, _outputs, _inputs, x, ldx, Buffer, y, ldy, false);
                 break;
             case Layout.TransposedForward:
-                Numerics.Gemm.Compute<T>(false, false, rows, _outputs, _inputs, x, ldx, _buffer, _outputs, y, ldy, false);
+                Numerics.Gemm.Compute<T>(false, false, rows, _outputs, _inputs, x, ldx, Buffer, _outputs, y, ldy, false);
                 break;
             default:
                 Numerics.Gemm.Compute<T>(false, true, rows, _outputs, _inputs, x, ldx, weights, _inputs, y, ldy, false);
@@ -116,7 +121,7 @@ public sealed class PreparedWeights<T> where T : unmanaged, IFloatingPointIeee75
     public void Backward(int rows, ReadOnlySpan<T> dy, int lddy, ReadOnlySpan<T> weights, Span<T> dx, int lddx)
     {
         if (_layout == Layout.PackedBackward)
-            Numerics.Gemm.MultiplyPacked<T>(rows, _inputs, _outputs, dy, lddy, _buffer, dx, lddx, true);
+            Numerics.Gemm.MultiplyPacked<T>(rows, _inputs, _outputs, dy, lddy, Buffer, dx, lddx, true);
         else
             Numerics.Gemm.Compute<T>(false, false, rows, _inputs, _outputs, dy, lddy, weights, _inputs, dx, lddx, true);
     }
