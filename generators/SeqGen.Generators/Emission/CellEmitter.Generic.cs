@@ -39,7 +39,7 @@ internal sealed partial class CellEmitter
                 _w.Line("T[] P = Parameters;");
                 _steps.EmitForwardStep(_w);
             }
-            if (Recurrent && _plan.SummedProducts() is { } summed)
+            if (Recurrent && _plan.SummedProducts is { } summed)
             {
                 _w.Line();
                 _w.Line("// A stream's step: as ForwardStep, with the input product summed into the recurrent one.");

@@ -307,17 +307,14 @@ internal sealed partial class CellEmitter
             _w.Line("    throw new global::System.ArgumentException(\"The stream was created by another cell; create one with this cell's CreateStream.\", nameof(stream));");
             _w.Line("Workspace ws = s.Ws;");
             _w.Line("int B = s.Batch;");
-            _w.Line("T[] P = Parameters;");
-            if (_plan.SummedProducts() is { } summed)
+            // The step reads P itself; here only hoisted products other than a summed one need it.
+            ProductGroup? summedInput = _plan.SummedProducts?.Input;
+            if (_plan.Groups.Exists(g => g.Hoisted && g != summedInput))
             {
-                _steps.EmitHoistedProducts(_w, "B", "0", except: summed.Input);
-                _w.Line("SummedForwardStep(ws, 0, B);");
+                _w.Line("T[] P = Parameters;");
+                _steps.EmitHoistedProducts(_w, "B", "0", except: summedInput);
             }
-            else
-            {
-                _steps.EmitHoistedProducts(_w, "B", "0");
-                _w.Line("ForwardStep(ws, 0, B);");
-            }
+            _w.Line(summedInput is null ? "ForwardStep(ws, 0, B);" : "SummedForwardStep(ws, 0, B);");
             _w.Line("// Shift each state's history one step, so the newest value sits just before the next step's slot.");
             for (int s = 0; s < _spec.States.Count; s++)
             {

@@ -12,7 +12,9 @@ internal sealed partial class StepPlan
     /// column, so neither is read alone. Null when no pair qualifies (a GRU's candidate scales its
     /// recurrent part alone; a layer-norm LSTM normalises each part alone).
     /// </summary>
-    public (ProductGroup Input, ProductGroup Recurrent)? SummedProducts()
+    public (ProductGroup Input, ProductGroup Recurrent)? SummedProducts { get; }
+
+    private (ProductGroup Input, ProductGroup Recurrent)? FindSummedProducts()
     {
         foreach (ProductGroup input in Groups)
         {

@@ -107,6 +107,7 @@ internal sealed partial class StepPlan
             Operations.Add(new ElementwiseOperation(target, target.Length, tree, equation.Text));
         }
         ParameterOrder = LayoutOrder();
+        SummedProducts = FindSummedProducts();
     }
 
     public List<StepOperation> Operations { get; } = new();

@@ -101,21 +101,14 @@ public sealed class PreparedWeights<T> where T : unmanaged, IFloatingPointIeee75
     }
 
     /// <summary>
-    /// y = x · Wᵀ + u · Vᵀ, overwritten, where V [outputs × <paramref name="uColumns"/>] is an
-    /// input's weights as stored: a stream's step whose gates read only the sum of the two
-    /// products computes it in one pass over both matrices (see Gemm.ComputeSumOfTransposed).
+    /// y = x · Wᵀ + u · Vᵀ, overwritten, from both matrices as stored (V [outputs ×
+    /// <paramref name="uColumns"/>] is an input's weights): a stream's step, which never lays its
+    /// weights out, and whose gates read only the sum of the two products, computes it in one pass
+    /// over both matrices (see Gemm.ComputeSumOfTransposed).
     /// </summary>
     public void ForwardSum(int rows, ReadOnlySpan<T> x, int ldx, ReadOnlySpan<T> weights,
-        int uColumns, ReadOnlySpan<T> u, ReadOnlySpan<T> uWeights, Span<T> y, int ldy)
-    {
-        if (_layout == Layout.AsStored)
-        {
-            Numerics.Gemm.ComputeSumOfTransposed<T>(rows, _outputs, _inputs, x, ldx, weights, _inputs, uColumns, u, uColumns, uWeights, uColumns, y, ldy);
-            return;
-        }
-        Forward(rows, x, ldx, weights, y, ldy);
-        Numerics.Gemm.Compute<T>(false, true, rows, _outputs, uColumns, u, uColumns, uWeights, uColumns, y, ldy, true);
-    }
+        int uColumns, ReadOnlySpan<T> u, ReadOnlySpan<T> uWeights, Span<T> y, int ldy) =>
+        Numerics.Gemm.ComputeSumOfTransposed<T>(rows, _outputs, _inputs, x, ldx, weights, _inputs, uColumns, u, uColumns, uWeights, uColumns, y, ldy);
 
     /// <summary>dx [rows × inputs] (leading dimension <paramref name="lddx"/>) += dy · W.</summary>
     public void Backward(int rows, ReadOnlySpan<T> dy, int lddy, ReadOnlySpan<T> weights, Span<T> dx, int lddx)
