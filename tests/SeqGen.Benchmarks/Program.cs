@@ -80,8 +80,8 @@ var configs = new List<(string Cell, int T, int B, int H, double[] Torch)>
 int torchColumn = Gemm.MaxThreads == 2 ? 2 : 0;
 if (quick)
     configs = configs.FindAll(c => c.T * c.B * c.H <= 64 * 32 * 256);
-Console.WriteLine($"| cell | T | B | I=H | inference ms | PyTorch {threadCount} thr | ratio | training ms | PyTorch {threadCount} thr | ratio | training GFLOP/s | backward / forward |");
-Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+Console.WriteLine($"| cell | T | B | I=H | inference ms | PyTorch {threadCount} thr | ratio | training ms | PyTorch {threadCount} thr | ratio | training GFLOP/s | backward / forward | inference floor ms (reached) | training floor ms (reached) |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
 foreach (var config in configs)
 {
     RecurrentCellBase<float> cell = config.Cell == "Lstm"
@@ -93,7 +93,8 @@ foreach (var config in configs)
     string torchName = config.Cell == "Lstm" ? "LSTM" : "GRU";
     double torchInference = peer?.Milliseconds("seq", $"{torchName} {config.T} {config.B} {config.H} {config.H} inference", threadCount) ?? config.Torch[torchColumn];
     double torchTraining = peer?.Milliseconds("seq", $"{torchName} {config.T} {config.B} {config.H} {config.H} training", threadCount) ?? config.Torch[torchColumn + 1];
-    Console.WriteLine($"| {config.Cell} | {config.T} | {config.B} | {config.H} | {inference * 1e3:F2} | {torchInference:G4} | {Peer.Ratio(torchInference, inference * 1e3)} | {training * 1e3:F2} | {torchTraining:G4} | {Peer.Ratio(torchTraining, training * 1e3)} | {flops / training / 1e9:F1} | {(training - inference) / inference:F2} |");
+    var (inferenceFloor, trainingFloor) = SequenceFloors(config.T, config.B, gates, config.H, config.H, peak, CacheSizes.L2Bytes * threadCount, l2, l3);
+    Console.WriteLine($"| {config.Cell} | {config.T} | {config.B} | {config.H} | {inference * 1e3:F2} | {torchInference:G4} | {Peer.Ratio(torchInference, inference * 1e3)} | {training * 1e3:F2} | {torchTraining:G4} | {Peer.Ratio(torchTraining, training * 1e3)} | {flops / training / 1e9:F1} | {(training - inference) / inference:F2} | {inferenceFloor * 1e3:F2} ({inferenceFloor / inference:P0}) | {trainingFloor * 1e3:F2} ({trainingFloor / training:P0}) |");
 }
 Console.WriteLine();
 
@@ -150,6 +151,25 @@ foreach (string name in new[] { "Lstm", "Gru" })
         ? (name == "Lstm" ? "13.3 / 19.8 / 152" : "13.5 / 17.8 / 120")
         : string.Join(" / ", Array.ConvertAll(new[] { 64, 128, 512 }, h => peer.Milliseconds("cell", $"{torchCell} {h}", threadCount) is double ms ? (ms * 1e3).ToString("F1", CultureInfo.InvariantCulture) : "-"));
     Console.WriteLine($"| {name} (PyTorch {torch} µs) | {string.Join(" | ", row)} |");
+}
+
+// The least time a layer's pass can take on this machine, gates and copies aside: the input
+// products over all steps at the FMA peak, then every step both its recurrent product's FLOPs at
+// the peak and its recurrent weights (gates x H x H floats) read at the rate of the cache they fit
+// in (the threads' L2s together, else L3), whichever is longer, since a step needs the one before.
+// Training adds the backward: the same per step (dh from dgates through the weights), and the
+// weight and input gradients' products over all steps at the peak. At B = 1 the weights' reads
+// bound it, so no kernel reaches a multiple of PyTorch's speed that would put it below this.
+static (double Inference, double Training) SequenceFloors(int steps, int batch, int gates, int input, int size,
+    double peakGflops, long cacheBytes, double l2Gigabytes, double l3Gigabytes)
+{
+    double hoisted = 2.0 * steps * batch * gates * size * input / (peakGflops * 1e9);
+    double weightBytes = 4.0 * gates * size * size;
+    double read = weightBytes / ((weightBytes <= cacheBytes ? l2Gigabytes : l3Gigabytes) * 1e9);
+    double step = Math.Max(2.0 * batch * gates * size * size / (peakGflops * 1e9), read);
+    double inference = hoisted + steps * step;
+    double gradients = (2.0 * hoisted) + 2.0 * steps * batch * gates * size * size / (peakGflops * 1e9);
+    return (inference, inference + steps * step + gradients);
 }
 
 static (double Inference, double Training) TimeSequence(RecurrentCellBase<float> cell, int steps, int batch, int size, bool quick)
