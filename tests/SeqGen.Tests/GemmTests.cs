@@ -212,6 +212,11 @@ public class GemmThreadCountTests
     [InlineData(false, false, false, 101, 300, 1100)]
     [InlineData(true, false, true, 101, 300, 1100)]
     [InlineData(true, true, true, 64, 257, 700)]
+    // One row (a sequence's step): halves of the columns, split where both halves run whole
+    // vector blocks (1000 / 2 = 500 is not a multiple of a vector); W as stored, then transposed.
+    [InlineData(false, true, false, 1, 1000, 300)]
+    [InlineData(false, false, true, 1, 1000, 300)]
+    [InlineData(false, false, false, 1, 520, 72)]
     public void OneThread_And_TwoThreads_GiveTheSameResult(bool transposeA, bool transposeB, bool accumulate, int m, int n, int k)
     {
         var random = new Random(9);
@@ -243,6 +248,43 @@ public class GemmThreadCountTests
                     sum += (double)a[transposeA ? p * lda + i : i * lda + p] * b[transposeB ? j * ldb + p : p * ldb + j];
                 Assert.True(Math.Abs(one[i * n + j] - sum) <= 1e-4 * Math.Max(1, Math.Abs(sum)), $"C[{i}, {j}] = {one[i * n + j]}, expected {sum}");
             }
+        }
+    }
+
+    [Theory]
+    // A stream's summed step: 1000 rows split at 496 (a multiple of the kernel's eight-row groups)
+    // with a partial group last; 256 rows of k = 64 + 64 just worth two threads; k = 1030: a tail.
+    [InlineData(1000, 64, 72)]
+    [InlineData(256, 64, 64)]
+    [InlineData(300, 1030, 130)]
+    public void SumOfTransposed_OneThread_And_TwoThreads_GiveTheSameResult(int n, int k, int k2)
+    {
+        var random = new Random(11);
+        float[] x = GemmTests.Random<float>(k, random), x2 = GemmTests.Random<float>(k2, random);
+        float[] b = GemmTests.Random<float>(n * k, random), b2 = GemmTests.Random<float>(n * k2, random);
+        var one = new float[n];
+        var two = new float[n];
+        int saved = Gemm.MaxThreads;
+        try
+        {
+            Gemm.MaxThreads = 1;
+            Gemm.ComputeSumOfTransposed<float>(1, n, k, x, k, b, k, k2, x2, k2, b2, k2, one, n);
+            Gemm.MaxThreads = 2;
+            Gemm.ComputeSumOfTransposed<float>(1, n, k, x, k, b, k, k2, x2, k2, b2, k2, two, n);
+        }
+        finally
+        {
+            Gemm.MaxThreads = saved;
+        }
+        Assert.Equal(one, two);
+        for (int j = 0; j < n; j++)
+        {
+            double expected = 0;
+            for (int p = 0; p < k; p++)
+                expected += (double)x[p] * b[j * k + p];
+            for (int p = 0; p < k2; p++)
+                expected += (double)x2[p] * b2[j * k2 + p];
+            Assert.True(Math.Abs(one[j] - expected) <= 1e-5 * (k + k2), $"y[{j}] = {one[j]}, expected {expected}");
         }
     }
 

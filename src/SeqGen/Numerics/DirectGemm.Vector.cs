@@ -28,7 +28,7 @@ internal static partial class DirectGemm
         int k2, ReadOnlySpan<T> x2, ReadOnlySpan<T> b2, int ldb2, Span<T> y, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (typeof(T) != typeof(float) || !Avx.IsSupported || k < 8 || (k2 != 0 && k2 < 8))
+        if (!HasMatrixVectorSum<T>(k, k2))
             return false;
         ReadOnlySpan<float> xs = MemoryMarshal.Cast<T, float>(x), xs2 = MemoryMarshal.Cast<T, float>(x2);
         ReadOnlySpan<float> bs = MemoryMarshal.Cast<T, float>(b), bs2 = MemoryMarshal.Cast<T, float>(b2);
@@ -58,6 +58,14 @@ internal static partial class DirectGemm
         }
         return true;
     }
+
+    /// <summary>
+    /// True when <see cref="TryMatrixVectorSum{T}"/> runs for these depths (float with AVX, rows of
+    /// at least one vector). Each group of eight rows is summed the same way wherever it starts,
+    /// so parts of the rows starting at multiples of eight give the whole product's bits.
+    /// </summary>
+    public static bool HasMatrixVectorSum<T>(int k, int k2) =>
+        typeof(T) == typeof(float) && Avx.IsSupported && k >= 8 && (k2 == 0 || k2 >= 8);
 
     // Inlined into the loop over row groups: a call returned the sums through memory (measured:
     // the loop's own share of a streaming step was a tenth).

@@ -138,7 +138,8 @@ public static class Gemm
     /// <summary>
     /// C [m × n] = A·Bᵀ + A2·B2ᵀ, overwritten, with B [n × k] and B2 [n × k2] as stored: a
     /// stream's step whose gates read only the sum of its input and recurrent products. One row
-    /// (the common stream) takes both matrices in one pass while neither is worth two threads.
+    /// (the common stream) takes both matrices in one pass, on two threads (halves of the rows of
+    /// both) when they are large enough together.
     /// </summary>
     internal static void ComputeSumOfTransposed<T>(int m, int n, int k, ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb,
         int k2, ReadOnlySpan<T> a2, int lda2, ReadOnlySpan<T> b2, int ldb2, Span<T> c, int ldc)
@@ -146,9 +147,12 @@ public static class Gemm
     {
         CheckArguments(false, true, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
         CheckArguments(false, true, m, n, k2, a2.Length, lda2, b2.Length, ldb2, c.Length, ldc);
-        if (m == 1 && n > 0 && PackedGemm.IsSupported<T>() && !GemmThreads.WorthSplitting(m, n, k) && !GemmThreads.WorthSplitting(m, n, k2)
-            && DirectGemm.TryMatrixVectorSum(n, k, a.Slice(0, k), b, ldb, k2, a2.Slice(0, k2), b2, ldb2, c.Slice(0, n), accumulate: false))
+        if (m == 1 && n > 0 && DirectGemm.HasMatrixVectorSum<T>(k, k2))
+        {
+            if (!GemmThreads.TryParallelSum(n, k, a.Slice(0, k), b, ldb, k2, a2.Slice(0, k2), b2, ldb2, c.Slice(0, n)))
+                DirectGemm.TryMatrixVectorSum(n, k, a.Slice(0, k), b, ldb, k2, a2.Slice(0, k2), b2, ldb2, c.Slice(0, n), accumulate: false);
             return;
+        }
         Compute(false, true, m, n, k, a, lda, b, ldb, c, ldc, false);
         Compute(false, true, m, n, k2, a2, lda2, b2, ldb2, c, ldc, true);
     }

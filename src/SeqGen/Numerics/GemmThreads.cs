@@ -52,15 +52,16 @@ internal static unsafe class GemmThreads
     /// <summary>Threads a product may use: 1 or 2 (default: 2 when the machine has two cores or more).</summary>
     public static int MaxThreads { get; set; } = Math.Min(2, Environment.ProcessorCount);
 
-    private enum JobKind { Product, PackedProduct, PackB, PackedRows, Columns }
+    private enum JobKind { Product, PackedProduct, PackB, PackedRows, Columns, VectorSum }
 
     private struct Job
     {
         public JobKind Kind;
         public bool IsDouble, TransposeA, TransposeB, Accumulate, ByRows;
         public int M, N, K, Lda, Ldb, Ldc, ALength, BLength, CLength, PackedLength, Split, BlockStart, Parts, PanelWidth, Run, Step, Alignment;
+        public int K2, Ldb2, A2Length, B2Length;
         public long ProductKey;
-        public void* A, B, C, Packed;
+        public void* A, B, C, Packed, A2, B2;
         public IColumnTask? Task;
     }
 
@@ -71,7 +72,7 @@ internal static unsafe class GemmThreads
     /// </summary>
     internal static bool WorthSplitting(int m, int n, int k)
     {
-        bool large = (long)m * n * k >= (1L << 20) || (m < 8 && (long)n * k >= (1L << 18));
+        bool large = (long)m * n * k >= (1L << 20) || (m < 8 && (long)n * k >= (1L << 15));
         return MaxThreads >= 2 && large && !(m < 32 && n < 256);
     }
 
@@ -98,7 +99,7 @@ internal static unsafe class GemmThreads
                 // once): each part packs its own operands, so finer parts would repack them.
                 job.Kind = JobKind.Product;
                 job.ByRows = byRows;
-                job.Split = byRows ? m / 2 : n / 2;
+                job.Split = byRows ? m / 2 : ColumnSplit(n);
                 job.Parts = 2;
                 RunParts(job);
             }
@@ -109,6 +110,48 @@ internal static unsafe class GemmThreads
             Release();
         }
     }
+
+    /// <summary>
+    /// y [n] = x·Bᵀ + x2·B2ᵀ on two threads, halves of the rows of both matrices, when they are
+    /// worth it together and the worker is free; false otherwise (see Gemm.ComputeSumOfTransposed).
+    /// </summary>
+    public static bool TryParallelSum<T>(int n, int k, ReadOnlySpan<T> x, ReadOnlySpan<T> b, int ldb,
+        int k2, ReadOnlySpan<T> x2, ReadOnlySpan<T> b2, int ldb2, Span<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!WorthSplitting(1, n, k + k2))
+            return false;
+        if (!TryAcquire())
+            return false;
+        try
+        {
+            fixed (T* px = x, pb = b, py = y, px2 = x2, pb2 = b2)
+            {
+                Job job = Product<T>(1, n, k, px, x.Length, k, pb, b.Length, ldb, py, y.Length, n, accumulate: false);
+                job.Kind = JobKind.VectorSum;
+                job.K2 = k2;
+                job.A2 = px2;
+                job.A2Length = x2.Length;
+                job.B2 = pb2;
+                job.B2Length = b2.Length;
+                job.Ldb2 = ldb2;
+                job.Split = ColumnSplit(n);
+                job.Parts = 2;
+                RunParts(job);
+            }
+            return true;
+        }
+        finally
+        {
+            Release();
+        }
+    }
+
+    // Halves of a row's columns split at a multiple of 64 elements, so that two threads give one
+    // thread's bits: the row-vector product sums each column of its wide blocks alike but a last
+    // single vector's in four parts, and a second half starting at such a split ends in the same
+    // columns as the whole; the dot-product kernel sums whole groups of eight rows.
+    private static int ColumnSplit(int n) => n / 2 / 64 * 64;
 
     // A product's operands, pinned by the caller for the duration of the job.
     private static Job Product<T>(int m, int n, int k, T* a, int aLength, int lda, T* b, int bLength, int ldb,
@@ -394,6 +437,14 @@ internal static unsafe class GemmThreads
                     new ReadOnlySpan<T>(job.Packed, job.PackedLength), c.Slice(firstRow * job.Ldc), job.Ldc, overwrite: job.BlockStart == 0 && !job.Accumulate);
                 return;
             }
+        }
+        if (job.Kind == JobKind.VectorSum)
+        {
+            int first = part == 0 ? 0 : job.Split, end = part == 0 ? job.Split : job.N;
+            DirectGemm.TryMatrixVectorSum(end - first, job.K, a, b.Slice(first * job.Ldb), job.Ldb,
+                job.K2, new ReadOnlySpan<T>(job.A2, job.A2Length), new ReadOnlySpan<T>(job.B2, job.B2Length).Slice(first * job.Ldb2), job.Ldb2,
+                c.Slice(first, end - first), accumulate: false);
+            return;
         }
         // Halves of the rows or of the columns of C: the second half's operands start further in.
         int from = part == 0 ? 0 : job.Split;
