@@ -252,10 +252,10 @@ public class GemmThreadCountTests
     }
 
     [Theory]
-    // A stream's summed step: 1000 rows split at 496 (a multiple of the kernel's eight-row groups)
-    // with a partial group last; 256 rows of k = 64 + 64 just worth two threads; k = 1030: a tail.
+    // A stream's summed step: 1000 rows split at 448 (a multiple of the kernel's eight-row groups)
+    // with a partial group last; 512 rows of k = 64 + 64 just worth two threads; k = 1030: a tail.
     [InlineData(1000, 64, 72)]
-    [InlineData(256, 64, 64)]
+    [InlineData(512, 64, 64)]
     [InlineData(300, 1030, 130)]
     public void SumOfTransposed_OneThread_And_TwoThreads_GiveTheSameResult(int n, int k, int k2)
     {
