@@ -26,6 +26,14 @@ internal sealed class SourceWriter
         return new Closer(this);
     }
 
+    /// <summary>Appends text another writer produced, each of its lines at this writer's indentation.</summary>
+    public SourceWriter Lines(string text)
+    {
+        foreach (string line in text.TrimEnd('\n').Split('\n'))
+            Line(line);
+        return this;
+    }
+
     public override string ToString() => _text.ToString();
 
     private sealed class Closer(SourceWriter writer) : IDisposable

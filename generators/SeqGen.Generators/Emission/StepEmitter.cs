@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Text.RegularExpressions;
 using SeqGen.Generators.Model;
 
 namespace SeqGen.Generators.Emission;
@@ -339,20 +340,37 @@ internal sealed class StepEmitter(CellSpec spec, StepPlan plan, SourceAddress ad
                 }
                 foreach (ElementwiseEmitter emitter in run.Emitters)
                     emitter.DeclareConstants(writer);
-                using (writer.Block("for (int b = firstRow; b < lastRow; b++)"))
+                var rows = new SourceWriter();
+                using (rows.Block("for (int b = firstRow; b < lastRow; b++)"))
                 {
                     foreach (ElementwiseEmitter emitter in run.Emitters)
-                        emitter.DeclareRow(writer, backward: run.Backward, run.SplitsGradients ? "gradientShift" : null);
-                    EmitColumnLoops(writer, run.Emitters, run.Backward);
+                        emitter.DeclareRow(rows, backward: run.Backward, run.SplitsGradients ? "gradientShift" : null);
+                    EmitColumnLoops(rows, run.Emitters, run.Backward);
                     if (run.Backward)
                     {
                         foreach (ElementwiseEmitter emitter in run.Emitters)
-                            emitter.BackwardAfterRow(writer);
+                            emitter.BackwardAfterRow(rows);
                     }
                 }
+                writer.Lines(HoistWorkspaceArrays(writer, rows.ToString()));
             }
         }
     }
+
+    // The loops read the workspace's arrays through locals: read as ws.X, each field is loaded
+    // again at every vector load (the JIT cannot tell that the loop's stores leave it alone), and
+    // those loads and their registers crowd the out-of-order window the gates' chains need.
+    private static string HoistWorkspaceArrays(SourceWriter writer, string loops)
+    {
+        var names = new SortedSet<string>(System.StringComparer.Ordinal);
+        foreach (Match match in WorkspaceArray.Matches(loops))
+            names.Add(match.Groups[1].Value);
+        foreach (string name in names)
+            writer.Line($"var ws_{name} = ws.{name};");
+        return WorkspaceArray.Replace(loops, match => "ws_" + match.Groups[1].Value);
+    }
+
+    private static readonly Regex WorkspaceArray = new(@"\bws\.([A-Za-z_][A-Za-z0-9_]*)\b(?!\s*\()", RegexOptions.CultureInvariant);
 
     /// <summary>The workspace's dispatch from a fused loop's id to its method.</summary>
     public void EmitColumnDispatch(SourceWriter writer)
