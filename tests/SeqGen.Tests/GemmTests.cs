@@ -171,6 +171,8 @@ public class GemmTests
     [InlineData(16, 24)]
     [InlineData(13, 29)]
     [InlineData(64, 9)]
+    // Target rows 2.4 KB apart: the narrow tiles, two of them down the rows (the second partial).
+    [InlineData(600, 523)]
     public void Transpose_MovesEveryElement(int rows, int columns)
     {
         var source = Random<float>(rows * columns, new Random(rows * 100 + columns));
